@@ -1,0 +1,80 @@
+"""Counterpart: the contact-point directory of the cross-Mediterranean action plans."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from directory.config import configure
+from directory.extensions import babel, csrf, db, login_manager
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "directory" / "static"),
+    )
+    configure(app, test_config)
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from directory.web import i18n, security
+
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    security.init_app(app)
+    i18n.init_app(app)
+
+    from directory.web import register_blueprints
+
+    register_blueprints(app)
+
+    from directory.cli import register_commands
+
+    register_commands(app)
+
+    with app.app_context():
+        _enable_sqlite_pragmas(db.engine)
+        if not app.config.get("TESTING") or app.config.get("INDEX_ON_START"):
+            _rebuild_missing_index(app)
+    return app
+
+
+def _enable_sqlite_pragmas(engine: Engine) -> None:
+    """SQLite: foreign keys on, WAL so readers never wait, BEGIN IMMEDIATE for writes."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):  # pragma: no cover - exercised on every connect
+        dbapi_connection.isolation_level = None  # let us issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):  # pragma: no cover
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    engine.dispose()
+
+
+def _rebuild_missing_index(app: Flask) -> None:
+    """A missing index is rebuilt from the database when the app starts."""
+    from directory.services import schema, search
+
+    try:
+        if schema.is_initialised() and not search.search_index().exists():
+            search.rebuild()
+    except Exception:  # noqa: BLE001 - a broken index must not stop the app from starting
+        logging.getLogger(__name__).exception("Could not rebuild the search index at start")

@@ -1,0 +1,16 @@
+"""The database models, one module per aggregate."""
+
+from directory.models.audit import AuditEntry
+from directory.models.change import Change, ChangeCounter
+from directory.models.contact_point import ContactPoint, Email, Membership, Phone
+from directory.models.import_run import ImportRun
+from directory.models.initial_contact import DirectoryUse, InitialContact
+from directory.models.network import Network, NetworkRole, Specialism
+from directory.models.organisation import Organisation
+from directory.models.user import ApiToken, LoginAttempt, User, utcnow
+
+__all__ = [
+    "ApiToken", "AuditEntry", "Change", "ChangeCounter", "ContactPoint", "DirectoryUse", "Email",
+    "ImportRun", "InitialContact", "LoginAttempt", "Membership", "Network", "NetworkRole",
+    "Organisation", "Phone", "Specialism", "User", "utcnow",
+]

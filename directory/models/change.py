@@ -1,0 +1,29 @@
+"""The change sequence the search index catches up from.
+
+Every write to a contact point appends a Change whose `seq` comes from the single
+ChangeCounter row. Incrementing that row locks it until commit, so changes commit in `seq`
+order on every database and an index that has applied up to N never misses a change below N.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import Mapped, mapped_column
+
+from directory.extensions import db
+from directory.models.user import utcnow
+
+
+class ChangeCounter(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)
+
+
+class Change(db.Model):
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    contact_point_id: Mapped[int] = mapped_column(
+        ForeignKey("contact_point.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)

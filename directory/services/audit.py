@@ -1,0 +1,35 @@
+"""Writing the audit trail, in the same transaction as the change it describes."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+from directory.extensions import db
+from directory.models import AuditEntry, User
+
+# The client address of the current request or None (set by the web layer, not read from it).
+current_address: ContextVar[str | None] = ContextVar("current_address", default=None)
+
+
+def record(actor: User | None, action: str, target_type: str = "", target_id: int | None = None,
+           changes: dict | None = None, actor_label: str | None = None) -> AuditEntry:
+    entry = AuditEntry(
+        user_id=actor.id if actor is not None else None,
+        actor=actor_label or (actor.email if actor is not None else "system"),
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        changes=changes or {},
+        address=current_address.get(),
+    )
+    db.session.add(entry)
+    return entry
+
+
+def diff(before: dict, after: dict) -> dict:
+    """Fields whose value changed, as {field: [old, new]}."""
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }

@@ -1,0 +1,57 @@
+"""Who may do what (SPEC section 2), checked here so pages and API cannot disagree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from directory.models import User
+from directory.services.errors import PermissionDenied
+
+
+def can_log_contacts(actor: User) -> bool:
+    return actor.role in ("prosecutor", "secretariat", "admin")
+
+
+def require_log_contacts(actor: User) -> None:
+    if not can_log_contacts(actor):
+        raise PermissionDenied("Your role cannot log initial contacts.")
+
+
+def maintained_networks(actor: User) -> set[str] | None:
+    """The networks whose entries the actor may change; None means all of them."""
+    if actor.role == "admin":
+        return None
+    if actor.role == "secretariat":
+        return actor.network_slugs
+    return set()
+
+
+def can_maintain(actor: User, networks: Iterable[str] | None = None) -> bool:
+    """May the actor change an entry belonging to these networks (any role's own: yes)."""
+    allowed = maintained_networks(actor)
+    if allowed is None:
+        return True
+    if not allowed:
+        return False
+    return networks is None or bool(allowed & set(networks))
+
+
+def require_maintain(actor: User, networks: Iterable[str] | None = None) -> None:
+    if not can_maintain(actor, networks):
+        raise PermissionDenied("You may only change entries of the networks you maintain.")
+
+
+def require_network(actor: User, network: str) -> None:
+    """For imports, exports and membership changes: one specific network."""
+    allowed = maintained_networks(actor)
+    if allowed is not None and network not in allowed:
+        raise PermissionDenied(f"You do not maintain the network '{network}'.")
+
+
+def require_admin(actor: User) -> None:
+    if actor.role != "admin":
+        raise PermissionDenied("Only administrators may do this.")
+
+
+def can_view_all_indicators(actor: User) -> bool:
+    return actor.role in ("reporter", "admin")

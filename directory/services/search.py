@@ -1,0 +1,301 @@
+"""Search over the directory, and keeping the index a faithful projection of the database.
+
+The database is the source of truth. Every write appends to the change sequence; after the
+commit, `catch_up` applies every change above the index's watermark. If the index is busy or
+the process dies first, the next catch-up (on the next write or search) applies it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from directory import vocabulary
+from directory.extensions import db
+from directory.models import Change, ChangeCounter, ContactPoint, User
+from directory.services import usage
+from directory.services.contacts import contact_point_json, contact_point_query
+from directory.services.errors import ServiceError, Unavailable
+from index import IndexUnavailable, LockBusy, QueryTooLong, SearchIndex, SearchQuery
+
+log = logging.getLogger(__name__)
+FILTERS = ("country", "network", "specialism", "language", "kind", "urgent", "verified")
+SORTS = ("relevance", "name", "country", "last_verified")
+MAX_QUERY = 200
+MAX_PER_PAGE = 100
+
+
+def search_index() -> SearchIndex:
+    """The process's one SearchIndex (one searcher per process, refreshed after writes)."""
+    index = current_app.extensions.get("counterpart_index")
+    if index is None:
+        index = SearchIndex(current_app.config["INDEX_DIR"],
+                            lock_timeout=float(current_app.config["INDEX_LOCK_TIMEOUT"]))
+        current_app.extensions["counterpart_index"] = index
+    return index
+
+
+def document(contact_point: ContactPoint) -> dict[str, Any]:
+    """The plain document the index stores for one entry (labels in the three languages)."""
+    organisation = contact_point.organisation
+    country = vocabulary.countries().get(contact_point.country)
+    languages = vocabulary.languages()
+    return {
+        "id": contact_point.id,
+        "given_name": contact_point.given_name or "",
+        "family_name": contact_point.family_name or "",
+        "native_name": contact_point.native_name or "",
+        "name_variants": list(contact_point.name_variants or []),
+        "title": contact_point.title or "",
+        "organisation": organisation.name if organisation else "",
+        "organisation_native": (organisation.native_name or "") if organisation else "",
+        "city": contact_point.city or "",
+        "country": contact_point.country,
+        "country_names": " ".join((country.en, country.fr, country.ar)) if country else "",
+        "specialisms": [specialism.slug for specialism in contact_point.specialisms],
+        "specialism_labels": " ".join(
+            f"{s.label_en} {s.label_fr} {s.label_ar}" for s in contact_point.specialisms
+        ),
+        "languages": list(contact_point.languages or []),
+        "language_labels": " ".join(
+            f"{languages[code].en} {languages[code].fr} {languages[code].ar}"
+            for code in contact_point.languages or [] if code in languages
+        ),
+        "emails": [email.address for email in contact_point.emails],
+        "notes": contact_point.notes or "",
+        "networks": [membership.network.slug for membership in contact_point.memberships],
+        "roles": [membership.role for membership in contact_point.memberships],
+        "kind": (organisation.kind or "") if organisation else "",
+        "urgent": bool(contact_point.urgent),
+        "last_verified_on": contact_point.last_verified_on,
+        "status": contact_point.status,
+    }
+
+
+def _documents(ids: list[int]) -> dict[int, dict[str, Any]]:
+    rows = db.session.scalars(contact_point_query().where(ContactPoint.id.in_(ids)))
+    return {row.id: document(row) for row in rows if row.status != "archived"}
+
+
+def latest_change() -> int:
+    return db.session.scalar(select(ChangeCounter.value).where(ChangeCounter.id == 1)) or 0
+
+
+def catch_up(batch: int = 2000) -> int:
+    """Apply every committed change above the index's watermark; returns the new watermark.
+
+    A busy writer lock is not an error: the changes wait in the database for the next call.
+    """
+    index = search_index()
+    if not index.exists():
+        rebuild()
+        return index.watermark()
+    mark = index.watermark()
+    try:
+        while True:
+            rows = db.session.execute(
+                select(Change.seq, Change.contact_point_id).where(Change.seq > mark)
+                .order_by(Change.seq).limit(batch)
+            ).all()
+            if not rows:
+                break
+            last_seq = {contact_point_id: seq for seq, contact_point_id in rows}
+            documents = _documents(list(last_seq))
+            changes = sorted(
+                (seq, contact_point_id, documents.get(contact_point_id))
+                for contact_point_id, seq in last_seq.items()
+            )
+            # The batch's highest seq must be recorded even if its entry repeated earlier.
+            if changes[-1][0] != rows[-1][0]:
+                changes.append((rows[-1][0], rows[-1][1], documents.get(rows[-1][1])))
+            mark = index.apply(changes)
+    except LockBusy:
+        log.info("Search index busy; changes above %s wait for the next catch-up.", mark)
+    db.session.rollback()  # end the read transaction; nothing was written
+    return mark
+
+
+def catch_up_quietly() -> None:
+    """After a commit: bring the index up to date, never failing the request that wrote."""
+    try:
+        catch_up()
+    except IndexUnavailable as error:
+        log.warning("Search index unavailable after a write: %s", error)
+
+
+def iter_documents(batch: int = 1000) -> Iterator[dict[str, Any]]:
+    last_id = 0
+    while True:
+        rows = db.session.scalars(
+            contact_point_query().where(ContactPoint.id > last_id, ContactPoint.status != "archived")
+            .order_by(ContactPoint.id).limit(batch)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield document(row)
+        last_id = rows[-1].id
+        db.session.expunge_all()
+
+
+def rebuild() -> int:
+    """Build a fresh index from the database in a new directory and swap it in."""
+    watermark = latest_change()  # read first: changes made during the build re-apply later
+    search_index().rebuild(iter_documents(), watermark)
+    db.session.rollback()
+    return watermark
+
+
+@dataclass
+class SearchRequest:
+    text: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    boost_networks: list[str] = field(default_factory=list)
+    boost_languages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchPage:
+    total: int
+    page: int
+    per_page: int
+    results: list[tuple[ContactPoint, float, dict[str, str]]]
+    facets: dict[str, dict[str, int]]
+
+    def as_json(self) -> dict[str, Any]:
+        today = date.today()
+        return {
+            "total": self.total, "page": self.page, "per_page": self.per_page,
+            "results": [
+                {**contact_point_json(contact_point, today), "score": round(score, 4),
+                 "highlights": highlights}
+                for contact_point, score, highlights in self.results
+            ],
+            "facets": self.facets,
+        }
+
+
+def parse_request(args: Any) -> SearchRequest:
+    """Read a search from query-string-like args (a MultiDict); ServiceError on bad input."""
+    text = (args.get("q") or "").strip()
+    if len(text) > MAX_QUERY:
+        raise ServiceError(f"The search is too long: at most {MAX_QUERY} characters, "
+                           f"this one has {len(text)}.", {"q": f"At most {MAX_QUERY} characters."})
+    filters = {}
+    for name in FILTERS:
+        values = [value.strip() for value in args.getlist(name) if value and value.strip()]
+        if name == "country":
+            values = [value.upper() for value in values]
+        if name in ("urgent", "verified"):
+            values = ["1"] if any(v.lower() in ("1", "true", "yes", "on") for v in values) else []
+        if values:
+            filters[name] = values
+    sort = args.get("sort") or "relevance"
+    if sort not in SORTS:
+        raise ServiceError(f"'{sort}' is not a sort; use one of {', '.join(SORTS)}.",
+                           {"sort": "Unknown sort."})
+    page = _positive_int(args.get("page"), "page", 1)
+    per_page = _positive_int(args.get("per_page"), "per_page", 20)
+    if per_page > MAX_PER_PAGE:
+        raise ServiceError(f"per_page is at most {MAX_PER_PAGE}.", {"per_page": "Too large."})
+    return SearchRequest(text=text, filters=filters, sort=sort, page=page, per_page=per_page)
+
+
+def _positive_int(value: Any, name: str, default: int) -> int:
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ServiceError(f"{name} must be a whole number.", {name: "Not a number."}) from None
+    if number < 1:
+        raise ServiceError(f"{name} must be 1 or more.", {name: "Must be 1 or more."})
+    return number
+
+
+def search(actor: User, request: SearchRequest, count_use: bool = True) -> SearchPage:
+    """Run a search: ids from the index, rows from the database in the index's order."""
+    if latest_change() > _watermark_or_zero():
+        catch_up_quietly()
+    try:
+        result = search_index().search(SearchQuery(
+            text=request.text, filters=request.filters, sort=request.sort, page=request.page,
+            per_page=request.per_page, boost_networks=request.boost_networks,
+            boost_languages=request.boost_languages, today=date.today(),
+            stale_days=int(current_app.config["STALE_AFTER_DAYS"]),
+        ))
+    except QueryTooLong:
+        raise ServiceError(f"The search is too long: at most {MAX_QUERY} characters.",
+                           {"q": f"At most {MAX_QUERY} characters."}) from None
+    except IndexUnavailable as error:
+        raise Unavailable(
+            "Search is unavailable for a moment: the search index needs rebuilding "
+            "(an administrator runs `counterpart reindex`). " + str(error)) from None
+    ids = [hit.id for hit in result.hits]
+    rows = {row.id: row for row in db.session.scalars(
+        contact_point_query().where(ContactPoint.id.in_(ids)))}
+    results = [
+        (rows[hit.id], hit.score, hit.highlights)
+        for hit in result.hits
+        if hit.id in rows and rows[hit.id].status != "archived"
+    ]
+    if count_use:
+        usage.count("search", request.filters.get("network") or [""])
+    return SearchPage(total=result.total, page=request.page, per_page=request.per_page,
+                      results=results, facets=result.facets)
+
+
+def _watermark_or_zero() -> int:
+    index = search_index()
+    try:
+        return index.watermark() if index.exists() else -1
+    except IndexUnavailable:
+        return -1
+
+
+def find_counterpart(actor: User, country: str, matter: str, page: int = 1,
+                     per_page: int = 20) -> SearchPage:
+    """Country + matter: contact points across networks, the fitting networks first."""
+    code = vocabulary.lookup("country", country)
+    slug = matter if matter in vocabulary.SPECIALISMS else vocabulary.lookup("specialism", matter)
+    errors = {}
+    if code is None:
+        errors["country"] = "Choose a country."
+    if slug is None:
+        errors["matter"] = "Choose a matter."
+    if errors:
+        raise ServiceError("Choose a country and a matter.", errors)
+    return search(actor, SearchRequest(
+        filters={"country": [code], "specialism": [slug]}, page=page, per_page=per_page,
+        boost_networks=list(vocabulary.NETWORKS_FOR_MATTER.get(slug, ())),
+        boost_languages=list(actor.languages or []),
+    ))
+
+
+def facet_totals() -> dict[str, int]:
+    """Entries per country in the database (for checks that the index agrees)."""
+    rows = db.session.execute(
+        select(ContactPoint.country, func.count()).where(ContactPoint.status != "archived")
+        .group_by(ContactPoint.country)
+    )
+    return {country: count for country, count in rows}
+
+
+def suggest(text: str, limit: int = 8) -> list[dict[str, Any]]:
+    """As-you-type: the best few names for a partial query."""
+    if not text:
+        return []
+    try:
+        return [{"id": contact_point_id, "name": name}
+                for contact_point_id, name in search_index().suggest(text, limit)]
+    except IndexUnavailable:
+        return []

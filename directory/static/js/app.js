@@ -1,0 +1,73 @@
+// Counterpart's only script: progressive enhancement. Every page works without it.
+(function () {
+  "use strict";
+
+  // An invalid form's error summary takes the focus, so screen readers announce it.
+  var summary = document.querySelector("[data-autofocus]");
+  if (summary) { summary.focus(); }
+
+  // As-you-type suggestions under the search box.
+  var input = document.querySelector("input[data-suggest]");
+  if (!input) { return; }
+  var list = document.getElementById("suggestions");
+  var timer = null;
+  var latest = 0;
+
+  function close() {
+    list.hidden = true;
+    list.innerHTML = "";
+    input.setAttribute("aria-expanded", "false");
+  }
+
+  function show(items) {
+    list.innerHTML = "";
+    items.forEach(function (item, index) {
+      var li = document.createElement("li");
+      li.setAttribute("role", "option");
+      li.id = "suggestion-" + index;
+      var link = document.createElement("a");
+      link.href = "/contact-points/" + encodeURIComponent(item.id);
+      link.textContent = item.name;
+      li.appendChild(link);
+      list.appendChild(li);
+    });
+    list.hidden = items.length === 0;
+    input.setAttribute("aria-expanded", items.length ? "true" : "false");
+  }
+
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    var text = input.value.trim();
+    if (text.length < 2) { close(); return; }
+    timer = setTimeout(function () {
+      var ticket = ++latest;
+      fetch(input.dataset.suggest + "?q=" + encodeURIComponent(text), {
+        credentials: "same-origin", headers: { "Accept": "application/json" }
+      }).then(function (response) {
+        return response.ok ? response.json() : { suggestions: [] };
+      }).then(function (body) {
+        if (ticket === latest) { show(body.suggestions || []); }
+      }).catch(close);
+    }, 150);
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { close(); }
+    if (event.key === "ArrowDown" && !list.hidden) {
+      var first = list.querySelector("a");
+      if (first) { event.preventDefault(); first.focus(); }
+    }
+  });
+
+  list.addEventListener("keydown", function (event) {
+    var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+    var index = links.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" && index < links.length - 1) { event.preventDefault(); links[index + 1].focus(); }
+    if (event.key === "ArrowUp") { event.preventDefault(); (index > 0 ? links[index - 1] : input).focus(); }
+    if (event.key === "Escape") { close(); input.focus(); }
+  });
+
+  document.addEventListener("click", function (event) {
+    if (!list.contains(event.target) && event.target !== input) { close(); }
+  });
+})();

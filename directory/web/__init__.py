@@ -1,0 +1,45 @@
+"""Blueprints: the pages for people and the JSON API, thin layers over the services."""
+
+from __future__ import annotations
+
+from flask import Flask, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from directory.services import permissions
+
+# (endpoint, label, who sees it) — entries whose blueprint is not registered are skipped.
+MENU = (
+    ("events.mine", _l("My contacts"), permissions.can_log_contacts),
+    ("reports.indicators", _l("Indicators"), lambda user: True),
+    ("contacts.create", _l("New entry"), lambda user: permissions.can_maintain(user)),
+    ("contacts.stale", _l("To re-verify"), lambda user: permissions.can_maintain(user)),
+    ("imports.upload", _l("Import"), lambda user: permissions.can_maintain(user)),
+    ("admin.user_list", _l("Users"), lambda user: user.role == "admin"),
+)
+
+
+def register_blueprints(app: Flask) -> None:
+    from directory.web import errors, templating
+    from directory.web.admin.routes import blueprint as admin
+    from directory.web.api.routes import blueprint as api
+    from directory.web.auth.routes import blueprint as auth
+    from directory.web.contacts.routes import blueprint as contacts
+    from directory.web.search.routes import blueprint as search
+
+    for blueprint in (auth, search, contacts, admin, api):
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+    templating.init_app(app)
+
+    @app.context_processor
+    def menu():
+        def main_menu():
+            if not current_user.is_authenticated:
+                return []
+            user = current_user._get_current_object()
+            return [{"url": url_for(endpoint), "label": label}
+                    for endpoint, label, visible in MENU
+                    if endpoint in app.view_functions and visible(user)]
+
+        return {"main_menu": main_menu}

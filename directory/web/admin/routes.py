@@ -1,0 +1,101 @@
+"""User administration (admins only; the service checks it again)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from directory import vocabulary
+from directory.extensions import db
+from directory.models import Network
+from directory.services import commit, permissions, rollback, users
+from directory.services.errors import Conflict, ValidationFailed
+from directory.web.admin.forms import UserForm
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@blueprint.before_request
+def admins_only():
+    permissions.require_admin(current_user._get_current_object())
+
+
+def _form() -> UserForm:
+    locale = str(get_locale() or "en")
+    form = UserForm()
+    form.role.choices = [(slug, term.label(locale)) for slug, term in vocabulary.ROLES.items()]
+    form.networks.choices = [(n.slug, n.label(locale))
+                             for n in db.session.scalars(select(Network).order_by(Network.id))]
+    form.country.choices = [("", "—")] + sorted(
+        ((code, term.label(locale)) for code, term in vocabulary.countries().items()),
+        key=lambda item: item[1])
+    return form
+
+
+def _values(form: UserForm) -> dict:
+    return {"email": form.email.data, "name": form.name.data, "role": form.role.data,
+            "networks": form.networks.data or [], "country": form.country.data or None,
+            "organisation": form.organisation.data,
+            "password": form.password.data or None, "active": bool(form.active.data)}
+
+
+@blueprint.get("/users")
+def user_list():
+    return render_template("admin/users.html", users=users.list_users())
+
+
+@blueprint.route("/users/new", methods=["GET", "POST"])
+def user_new():
+    form = _form()
+    password = None
+    if form.validate_on_submit():
+        values = _values(form)
+        if not values["password"]:
+            password = values["password"] = users.generate_password()
+        try:
+            user = users.create_user(current_user._get_current_object(), values)
+        except (ValidationFailed, Conflict) as error:
+            rollback()
+            for name, message in error.fields.items():
+                getattr(form, name, form.email).errors = [message]
+        else:
+            commit()
+            if password:
+                flash(_("User created. Their one-time password is: %(password)s — give it to "
+                        "them safely; it is not shown again.", password=password), "success")
+            else:
+                flash(_("User created."), "success")
+            return redirect(url_for("admin.user_list"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/user_form.html", form=form, user=None), status
+
+
+@blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user_edit(user_id: int):
+    user = users.get_user(user_id)
+    form = _form()
+    if request.method == "GET":
+        form.email.data, form.name.data, form.role.data = user.email, user.name, user.role
+        form.networks.data = sorted(user.network_slugs)
+        form.country.data = user.country or ""
+        form.organisation.data = user.organisation
+        form.active.data = user.active
+    if form.validate_on_submit():
+        values = _values(form)
+        if not values["password"]:
+            values.pop("password")
+        try:
+            users.update_user(current_user._get_current_object(), user.id, values)
+        except (ValidationFailed, Conflict) as error:
+            rollback()
+            for name, message in error.fields.items():
+                getattr(form, name, form.email).errors = [message]
+        else:
+            commit()
+            flash(_("User saved."), "success")
+            return redirect(url_for("admin.user_list"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/user_form.html", form=form, user=user), status

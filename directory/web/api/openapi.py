@@ -1,0 +1,165 @@
+"""The OpenAPI 3.1 description of `/api/v1`, served at `/api/v1/openapi.json`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _response(description: str, schema: dict | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"description": description}
+    if schema:
+        body["content"] = {"application/json": {"schema": schema}}
+    return body
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    return {str(code): _response("Error", ERROR) for code in codes}
+
+
+def _query(*names: str, array: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    return [
+        {"name": name, "in": "query", "required": False,
+         "schema": {"type": "array", "items": {"type": "string"}} if name in array
+         else {"type": "string"},
+         **({"style": "form", "explode": True} if name in array else {})}
+        for name in names
+    ]
+
+
+ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+ENTRY = {"$ref": "#/components/schemas/ContactPoint"}
+EVENT = {"$ref": "#/components/schemas/ContactEvent"}
+FILTERS = ("country", "network", "specialism", "language", "kind")
+
+
+def openapi_document() -> dict[str, Any]:
+    string_list = {"type": "array", "items": {"type": "string"}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Counterpart API", "version": "1.0.0",
+                 "description": "The contact-point directory of the cross-Mediterranean "
+                                "judicial cooperation action plans."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}, {"session": []}],
+        "paths": {
+            "/search": {"get": {
+                "summary": "Full-text search with filters and facets",
+                "parameters": _query("q", *FILTERS, "urgent", "verified", "sort", "page",
+                                     "per_page", array=FILTERS),
+                "responses": {"200": _response("Results", {"$ref": "#/components/schemas/SearchPage"}),
+                              **_errors(400, 401, 503)}}},
+            "/find": {"get": {
+                "summary": "Find a counterpart: country + matter",
+                "parameters": _query("country", "matter", "page", "per_page"),
+                "responses": {"200": _response("Results", {"$ref": "#/components/schemas/SearchPage"}),
+                              **_errors(400, 401)}}},
+            "/contact-points": {
+                "get": {"summary": "List entries by id",
+                        "parameters": _query("network", "country", "status", "page", "per_page",
+                                             array=("network", "country", "status")),
+                        "responses": {"200": _response("A page of entries"), **_errors(400, 401)}},
+                "post": {"summary": "Create an entry (or add a network to the same person)",
+                         "requestBody": {"required": True,
+                                         "content": {"application/json": {"schema": ENTRY}}},
+                         "responses": {"201": _response("Created", ENTRY),
+                                       "200": _response("Added a membership to an existing entry", ENTRY),
+                                       **_errors(400, 401, 403, 409, 422)}}},
+            "/contact-points/{id}": {
+                "parameters": ID,
+                "get": {"summary": "One entry",
+                        "responses": {"200": _response("The entry", ENTRY), **_errors(401, 404)}},
+                "patch": {"summary": "Change an entry; send its version (409 when stale)",
+                          "requestBody": {"required": True,
+                                          "content": {"application/json": {"schema": ENTRY}}},
+                          "responses": {"200": _response("Changed", ENTRY),
+                                        **_errors(400, 401, 403, 404, 409, 422)}},
+                "delete": {"summary": "Archive an entry",
+                           "responses": {"200": _response("Archived", ENTRY),
+                                         **_errors(401, 403, 404, 409)}}},
+            "/contact-points/{id}/verify": {"parameters": ID, "post": {
+                "summary": "Mark verified today",
+                "responses": {"200": _response("Verified", ENTRY), **_errors(401, 403, 404, 409)}}},
+            "/contact-points/{id}/vcard": {"parameters": ID, "get": {
+                "summary": "vCard 4.0",
+                "responses": {"200": {"description": "vCard",
+                                      "content": {"text/vcard": {"schema": {"type": "string"}}}},
+                              **_errors(401, 404)}}},
+            "/contact-events": {"post": {
+                "summary": "Log an initial contact (idempotent by idempotency_key)",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": EVENT}}},
+                "responses": {"201": _response("Logged", EVENT),
+                              "200": _response("Already logged with this key", EVENT),
+                              **_errors(400, 401, 403, 404, 422)}}},
+            "/contact-events/{id}/void": {"parameters": ID, "post": {
+                "summary": "Void an initial contact with a reason",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"reason": {"type": "string"}},
+                    "required": ["reason"]}}}},
+                "responses": {"200": _response("Voided", EVENT), **_errors(400, 401, 403, 404, 422)}}},
+            "/indicators": {"get": {
+                "summary": "The direct-contacts indicators A-4.1 and B-4.1",
+                "parameters": _query("from", "to", "by"),
+                "responses": {"200": _response("Indicators"), **_errors(400, 401, 403)}}},
+        },
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+            "schemas": {
+                "Error": {"type": "object", "properties": {"error": {
+                    "type": "object", "required": ["code", "message", "fields"],
+                    "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                                   "fields": {"type": "object",
+                                              "additionalProperties": {"type": "string"}}}}}},
+                "ContactPoint": {"type": "object", "properties": {
+                    "id": {"type": "integer", "readOnly": True},
+                    "given_name": {"type": "string"}, "family_name": {"type": "string"},
+                    "native_name": {"type": ["string", "null"]}, "name_variants": string_list,
+                    "title": {"type": ["string", "null"]},
+                    "organisation": {"type": ["object", "null"], "properties": {
+                        "id": {"type": "integer"}, "name": {"type": "string"},
+                        "kind": {"type": ["string", "null"]}}},
+                    "country": {"type": "string", "description": "ISO 3166-1 alpha-2"},
+                    "city": {"type": ["string", "null"]}, "address": {"type": ["string", "null"]},
+                    "emails": string_list,
+                    "phones": {"type": "array", "items": {"type": "object", "properties": {
+                        "number": {"type": "string"},
+                        "kind": {"enum": ["office", "mobile", "24-7"]}}}},
+                    "languages": string_list, "specialisms": string_list,
+                    "urgent": {"type": "boolean"},
+                    "urgent_instructions": {"type": ["string", "null"]},
+                    "notes": {"type": ["string", "null"]},
+                    "status": {"enum": ["active", "inactive", "archived"]},
+                    "last_verified_on": {"type": ["string", "null"], "format": "date"},
+                    "stale": {"type": "boolean", "readOnly": True},
+                    "version": {"type": "integer"},
+                    "memberships": {"type": "array", "items": {"type": "object", "properties": {
+                        "network": {"type": "string"}, "role": {"type": "string"},
+                        "external_id": {"type": ["string", "null"]}}}},
+                }},
+                "SearchPage": {"type": "object", "properties": {
+                    "total": {"type": "integer"}, "page": {"type": "integer"},
+                    "per_page": {"type": "integer"},
+                    "results": {"type": "array", "items": ENTRY},
+                    "facets": {"type": "object"}}},
+                "ContactEvent": {"type": "object", "properties": {
+                    "id": {"type": "integer", "readOnly": True},
+                    "contact_point_id": {"type": "integer"}, "network": {"type": "string"},
+                    "plan": {"enum": ["A", "B"]},
+                    "occurred_on": {"type": "string", "format": "date"},
+                    "matter": {"type": "string"},
+                    "channel": {"enum": ["email", "phone", "video", "meeting",
+                                         "secure-platform", "other"]},
+                    "purpose": {"enum": ["pre-mla-advice", "mla-request", "request-follow-up",
+                                         "operational-coordination", "other"]},
+                    "established": {"type": "boolean"},
+                    "established_on": {"type": ["string", "null"], "format": "date"},
+                    "note": {"type": ["string", "null"]},
+                    "idempotency_key": {"type": ["string", "null"]},
+                    "voided": {"type": "boolean", "readOnly": True}}},
+            },
+        },
+    }

@@ -1,0 +1,213 @@
+"""Entry pages: view, create, edit, archive, verify, vCard, history, and stale entries."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import or_, select
+
+from directory.extensions import db
+from directory.models import AuditEntry, ContactPoint, Membership, Network, Specialism
+from directory.services import commit, contacts, permissions, rollback, usage, vcard
+from directory.services.errors import Conflict, ValidationFailed
+from directory.web.contacts.forms import (
+    ContactPointForm,
+    apply_errors,
+    fill_form,
+    payload_from_form,
+)
+
+blueprint = Blueprint("contacts", __name__, url_prefix="/contact-points")
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def _networks() -> list[Network]:
+    return list(db.session.scalars(select(Network).order_by(Network.id)))
+
+
+def _form() -> ContactPointForm:
+    form = ContactPointForm()
+    form.fill_choices(_locale(), list(db.session.scalars(
+        select(Specialism).order_by(Specialism.position))))
+    return form
+
+
+def _memberships_from_request(networks: list[Network]) -> list[dict]:
+    chosen = []
+    for network in networks:
+        if request.form.get(f"member-{network.slug}"):
+            chosen.append({"network": network.slug,
+                           "role": request.form.get(f"role-{network.slug}") or None,
+                           "external_id": request.form.get(f"external-{network.slug}") or None})
+    return chosen
+
+
+def _membership_state(contact_point: ContactPoint | None, networks: list[Network]) -> dict:
+    """What the membership fieldset shows: from the submitted form, else from the entry."""
+    if request.method == "POST":
+        return {m["network"]: m for m in _memberships_from_request(networks)}
+    if contact_point is None:
+        return {}
+    return {m.network.slug: {"network": m.network.slug, "role": m.role,
+                             "external_id": m.external_id} for m in contact_point.memberships}
+
+
+@blueprint.get("/<int:contact_point_id>")
+def view(contact_point_id: int):
+    contact_point = contacts.get_contact_point(contact_point_id)
+    if contact_point.status == "archived" and not contacts.may_edit(_actor(), contact_point):
+        abort(404)
+    history = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.target_type == "contact_point",
+                                 AuditEntry.target_id == contact_point.id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(50)
+    ).all()
+    usage.count("view", contact_point.network_slugs)
+    commit()
+    return render_template(
+        "contacts/view.html", contact_point=contact_point,
+        stale=contacts.is_stale(contact_point), may_edit=contacts.may_edit(_actor(), contact_point),
+        may_log=permissions.can_log_contacts(_actor()), history=history,
+        action_form=FlaskForm())
+
+
+def _save(form: ContactPointForm, networks: list[Network], contact_point: ContactPoint | None):
+    payload = payload_from_form(form, _memberships_from_request(networks))
+    try:
+        if contact_point is None:
+            saved, created = contacts.create_contact_point(_actor(), payload)
+        else:
+            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            saved = contacts.update_contact_point(_actor(), contact_point.id, payload, version)
+            created = False
+    except (ValidationFailed, Conflict) as error:
+        rollback()
+        return None, apply_errors(form, error.fields) or (
+            {"": error.message} if isinstance(error, Conflict) else {})
+    commit()
+    if contact_point is None and not created:
+        flash(_("This person was already in the directory: the network was added to their entry."),
+              "info")
+    else:
+        flash(_("The entry is saved."), "success")
+    return saved, {}
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+def create():
+    permissions.require_maintain(_actor())
+    networks = [n for n in _networks() if permissions.can_maintain(_actor(), [n.slug])]
+    form = _form()
+    extra_errors: dict[str, str] = {}
+    if request.method == "GET":
+        form.status.data = "active"
+        form.last_verified_on.data = date.today()
+    if form.validate_on_submit():
+        saved, extra_errors = _save(form, networks, None)
+        if saved is not None:
+            return redirect(url_for("contacts.view", contact_point_id=saved.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("contacts/edit.html", form=form, contact_point=None,
+                           networks=networks, memberships=_membership_state(None, networks),
+                           extra_errors=extra_errors), status
+
+
+@blueprint.route("/<int:contact_point_id>/edit", methods=["GET", "POST"])
+def edit(contact_point_id: int):
+    contact_point = contacts.get_contact_point(contact_point_id)
+    permissions.require_maintain(_actor(), contact_point.network_slugs)
+    networks = _networks()
+    form = _form()
+    extra_errors: dict[str, str] = {}
+    if request.method == "GET":
+        fill_form(form, contact_point)
+    if form.validate_on_submit():
+        saved, extra_errors = _save(form, networks, contact_point)
+        if saved is not None:
+            return redirect(url_for("contacts.view", contact_point_id=saved.id))
+        contact_point = contacts.get_contact_point(contact_point_id)
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "contacts/edit.html", form=form, contact_point=contact_point, networks=networks,
+        memberships=_membership_state(contact_point, networks), extra_errors=extra_errors,
+        editable_networks={n.slug for n in networks
+                           if permissions.can_maintain(_actor(), [n.slug])}), status
+
+
+def _state_change(contact_point_id: int, action, message: str):
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    version = request.form.get("version")
+    try:
+        action(_actor(), contact_point_id, int(version) if (version or "").isdigit() else None)
+    except Conflict as error:
+        rollback()
+        flash(error.message, "error")
+        return redirect(url_for("contacts.view", contact_point_id=contact_point_id))
+    commit()
+    flash(message, "success")
+    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/")
+                    and not request.form.get("next", "").startswith("//")
+                    else url_for("contacts.view", contact_point_id=contact_point_id))
+
+
+@blueprint.post("/<int:contact_point_id>/archive")
+def archive(contact_point_id: int):
+    return _state_change(contact_point_id, contacts.archive_contact_point,
+                         _("The entry is archived."))
+
+
+@blueprint.post("/<int:contact_point_id>/verify")
+def verify(contact_point_id: int):
+    return _state_change(contact_point_id, contacts.verify_contact_point,
+                         _("The entry is marked verified today."))
+
+
+@blueprint.get("/<int:contact_point_id>/vcard")
+def download_vcard(contact_point_id: int):
+    contact_point = contacts.get_contact_point(contact_point_id)
+    return Response(vcard.vcard(contact_point), mimetype="text/vcard", headers={
+        "Content-Disposition": f'attachment; filename="contact-point-{contact_point.id}.vcf"'})
+
+
+@blueprint.get("/stale")
+def stale():
+    """Entries to re-verify: those of the networks the user maintains, oldest first."""
+    actor = _actor()
+    permissions.require_maintain(actor)
+    cutoff = date.today() - timedelta(days=int(current_app.config["STALE_AFTER_DAYS"]))
+    query = contacts.contact_point_query().where(
+        ContactPoint.status != "archived",
+        or_(ContactPoint.last_verified_on.is_(None), ContactPoint.last_verified_on < cutoff),
+    )
+    networks = permissions.maintained_networks(actor)
+    if networks is not None:
+        query = query.where(ContactPoint.id.in_(
+            select(Membership.contact_point_id).join(Network).where(Network.slug.in_(networks))))
+    rows = db.session.scalars(
+        query.order_by(ContactPoint.last_verified_on.asc().nulls_first(), ContactPoint.id)
+        .limit(200)).all()
+    return render_template("contacts/stale.html", contact_points=rows, action_form=FlaskForm())

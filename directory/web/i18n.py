@@ -1,0 +1,59 @@
+"""The interface language: the user's choice (kept in their profile), else the browser's.
+
+Arabic pages are right to left.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, abort, redirect, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import ValidationError, validate_csrf
+
+from directory import vocabulary
+
+RTL = {"ar"}
+COOKIE = "lang"
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated and current_user.locale:
+        return current_user.locale
+    chosen = request.cookies.get(COOKIE)
+    if chosen in vocabulary.LOCALES:
+        return chosen
+    return request.accept_languages.best_match(vocabulary.LOCALES) or "en"
+
+
+def current_locale() -> str:
+    return str(get_locale() or "en")
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def language_context():
+        locale = current_locale()
+        return {"locale": locale, "text_direction": "rtl" if locale in RTL else "ltr",
+                "vocabulary": vocabulary}
+
+    @app.post("/language", endpoint="language")
+    def choose_language():
+        """Remember the chosen language: in the profile when signed in, else in a cookie."""
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except ValidationError:
+            abort(400)
+        code = request.form.get("code")
+        if code not in vocabulary.LOCALES:
+            abort(400)
+        if current_user.is_authenticated:
+            from directory.services import commit, users
+
+            users.update_profile(current_user._get_current_object(), {"locale": code})
+            commit()
+        target = request.form.get("next") or ""
+        if not target.startswith("/") or target.startswith("//"):
+            target = url_for("search.index")
+        response = redirect(target)
+        response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        return response

@@ -1,0 +1,73 @@
+"""Template filters and globals: labels in the page's language, dates, numbers, paging links."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import format_date as babel_format_date
+from flask_babel import format_decimal
+
+from directory import vocabulary
+from directory.services import contacts
+from directory.web.i18n import current_locale
+
+
+def labels(terms) -> str:
+    """`a · b` of objects that have a label(locale) method (specialisms, roles, networks)."""
+    locale = current_locale()
+    return " · ".join(term.label(locale) for term in terms)
+
+
+def language_label(code: str) -> str:
+    term = vocabulary.languages().get(code)
+    return term.label(current_locale()) if term else code
+
+
+def specialism_label(slug: str) -> str:
+    term = vocabulary.SPECIALISMS.get(slug)
+    return term.label(current_locale()) if term else slug
+
+
+def facet_label(facet: str, value: str, networks: dict, specialisms: dict) -> str:
+    locale = current_locale()
+    if facet == "country":
+        return vocabulary.country_name(value, locale)
+    if facet == "network":
+        return networks[value].label(locale) if value in networks else value
+    if facet == "specialism":
+        return specialisms[value].label(locale) if value in specialisms else value
+    if facet == "language":
+        return language_label(value)
+    if facet == "kind":
+        term = vocabulary.ORGANISATION_KINDS.get(value)
+        return term.label(locale) if term else value
+    if facet == "urgent":
+        return {"en": "Available 24/7", "fr": "Disponible 24h/24", "ar": "متاح على مدار الساعة"}[
+            locale[:2] if locale[:2] in ("fr", "ar") else "en"]
+    if facet == "verified":
+        return {"en": "Verified in the last 12 months", "fr": "Vérifié depuis moins de 12 mois",
+                "ar": "تم التحقق خلال آخر 12 شهرًا"}[
+            locale[:2] if locale[:2] in ("fr", "ar") else "en"]
+    return value
+
+
+def page_url(number: int) -> str:
+    args = request.args.to_dict(flat=False)
+    args["page"] = [str(number)]
+    return url_for(request.endpoint, **args)
+
+
+def has_endpoint(endpoint: str) -> bool:
+    return endpoint in current_app.view_functions
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(labels)
+    app.add_template_filter(language_label)
+    app.add_template_filter(specialism_label)
+    app.add_template_filter(lambda value: babel_format_date(value, "medium") if value else "",
+                            "format_date")
+    app.add_template_filter(lambda value: format_decimal(value), "format_number")
+    app.add_template_global(facet_label)
+    app.add_template_global(page_url)
+    app.add_template_global(has_endpoint)
+    app.add_template_global(contacts.is_stale)
