@@ -22,7 +22,8 @@ MENU = (
 def register_blueprints(app: Flask) -> None:
     from directory.web import errors, templating
     from directory.web.admin.routes import blueprint as admin
-    from directory.web.api.routes import blueprint as api
+    from directory.web.api import blueprint as api
+    from directory.web.api import routes as _api_routes  # noqa: F401  (attaches the routes)
     from directory.web.auth.routes import blueprint as auth
     from directory.web.contacts.routes import blueprint as contacts
     from directory.web.search.routes import blueprint as search

@@ -10,6 +10,7 @@ import logging
 from flask import Flask, jsonify, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from directory.services import rollback
@@ -59,6 +60,13 @@ def init_app(app: Flask) -> None:
             413: _("The upload is too large: at most 20 MB."),
         }
         return error_response(error.code or 500, messages.get(error.code, error.description))
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        log.error("Database unavailable: %s", error)
+        rollback()
+        return error_response(503, _("The database is unavailable or not initialised "
+                                     "(an administrator runs `counterpart init-db`)."))
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -1,61 +1,15 @@
-"""The JSON API (`/api/v1`): the same services and permissions as the pages.
-
-Authenticated by the browser session (then a CSRF token header is required on writes) or by
-`Authorization: Bearer TOKEN`. Errors are `{"error": {"code", "message", "fields"}}`.
-"""
+"""API routes for the directory: search, listing and maintaining entries, vCards."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request, url_for
-from flask_login import current_user
-from flask_wtf.csrf import ValidationError, validate_csrf
+from flask import Response, jsonify, request, url_for
 
-from directory.extensions import csrf
 from directory.services import commit, contacts, search, vcard
 from directory.services.errors import ServiceError
+from directory.web.api import actor, blueprint, int_arg, json_body
 from directory.web.api.openapi import openapi_document
-
-blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(blueprint)
-
-
-@blueprint.before_request
-def csrf_for_sessions():
-    """A browser session must prove the request came from our pages; a token needs no more."""
-    if request.method in ("GET", "HEAD", "OPTIONS") or g.get("token_auth"):
-        return None
-    try:
-        validate_csrf(request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token"))
-    except ValidationError:
-        raise ServiceError("Send the page's CSRF token in the X-CSRFToken header, "
-                           "or use Authorization: Bearer TOKEN.") from None
-    return None
-
-
-def actor():
-    return current_user._get_current_object()
-
-
-def json_body() -> Any:
-    body = request.get_json(force=True, silent=True)
-    if body is None:
-        raise ServiceError("The request body must be valid JSON.", {"": "Malformed JSON."})
-    if not isinstance(body, dict):
-        raise ServiceError("The request body must be a JSON object.", {"": "Not an object."})
-    return body
-
-
-def _int_arg(name: str, default: int, maximum: int | None = None) -> int:
-    value = request.args.get(name)
-    if value in (None, ""):
-        return default
-    if not value.isdigit() or int(value) < 1:
-        raise ServiceError(f"{name} must be a whole number of 1 or more.", {name: "Not valid."})
-    if maximum and int(value) > maximum:
-        raise ServiceError(f"{name} is at most {maximum}.", {name: "Too large."})
-    return int(value)
 
 
 @blueprint.get("/openapi.json")
@@ -74,7 +28,7 @@ def search_entries():
 def find_counterpart():
     page = search.find_counterpart(actor(), request.args.get("country", ""),
                                    request.args.get("matter", ""),
-                                   page=_int_arg("page", 1), per_page=_int_arg("per_page", 20, 100))
+                                   page=int_arg("page", 1), per_page=int_arg("per_page", 20, 100))
     commit()
     return jsonify(page.as_json())
 
@@ -89,8 +43,8 @@ def suggest():
 
 @blueprint.get("/contact-points")
 def list_entries():
-    per_page = _int_arg("per_page", 50, 500)
-    page = _int_arg("page", 1)
+    per_page = int_arg("per_page", 50, 500)
+    page = int_arg("page", 1)
     total, rows = contacts.list_contact_points(
         network=request.args.getlist("network"), country=request.args.getlist("country"),
         status=request.args.getlist("status"), page=page, per_page=per_page)
