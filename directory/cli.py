@@ -57,7 +57,7 @@ def service_command(function: Callable) -> Callable:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (init_db, create_user, create_token, reindex, demo_data):
+    for command in (init_db, create_user, create_token, reindex, demo_data, quickstart):
         app.cli.add_command(command)
 
 
@@ -150,3 +150,30 @@ def demo_data(count, events) -> None:
     made, logged = demo.load(count, events)
     click.echo(f"Loaded {made} demo entries and {logged} initial contacts "
                f"in {time.perf_counter() - started:.1f} s.")
+
+
+@click.command("quickstart")
+@click.option("--count", default=300, show_default=True, type=click.IntRange(0, 100_000),
+              help="Demo entries to load into an empty directory.")
+@with_appcontext
+@service_command
+def quickstart(count) -> None:
+    """First run: init-db, demo data if the directory is empty, a one-time admin password."""
+    from sqlalchemy import func, select
+
+    from directory.extensions import db
+    from directory.models import ContactPoint, User
+    from directory.services import commit, demo, schema, search, users
+
+    schema.init_db()
+    if not db.session.scalar(select(func.count(User.id)).where(User.role == "admin")):
+        password = users.generate_password()
+        users.create_user(None, {"email": "admin@counterpart.example", "role": "admin",
+                                 "name": "Administrator", "password": password})
+        commit()
+        click.echo("Sign in as admin@counterpart.example with the one-time password "
+                   f"{password}  (change it under 'My account').")
+    if count and not db.session.scalar(select(func.count(ContactPoint.id))):
+        made, logged = demo.load(count)
+        click.echo(f"Loaded {made} synthetic demo entries and {logged} initial contacts.")
+    search.catch_up()

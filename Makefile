@@ -1,0 +1,40 @@
+# Counterpart: `make run` to try it, `make test` to check it, `make bench` to measure it.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 5000
+BIN := $(VENV)/bin
+POSTGRES_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: install run test test-postgres bench lint screenshots clean
+
+$(BIN)/counterpart: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Counterpart needs Python 3.11 or newer (set PYTHON=python3.11).")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(BIN)/counterpart
+
+## Serve at http://127.0.0.1:$(PORT) with demo data; prints a one-time admin password on first run.
+run: install
+	$(BIN)/counterpart quickstart
+	$(BIN)/counterpart run --host 127.0.0.1 --port $(PORT)
+
+## The whole test suite on SQLite.
+test: install
+	$(BIN)/pytest
+
+## The whole test suite again on PostgreSQL (each test in its own schema).
+test-postgres: install
+	COUNTERPART_TEST_DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest
+
+## Performance runs; figures are printed and belong in the README.
+bench: install
+	$(BIN)/python benchmarks/core.py
+
+lint: install
+	$(BIN)/ruff check directory index imports tests benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache
