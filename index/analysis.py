@@ -1,0 +1,328 @@
+"""Text analysis for the search index: folding, Arabic normalisation, cross-script name keys.
+
+Prosecutors type names as they heard them on the phone, in whatever script their keyboard has.
+Everything that turns text into index terms lives here, and the query builder uses the very same
+functions, so a word is normalised identically on both sides.
+
+Three layers, from strict to loose:
+
+* ``fold_word``: lower case, accents stripped (``José`` -> ``jose``), Arabic normalised
+  (harakat, tatweel, alef forms, ة -> ه, ى -> ي). Used by every text field.
+* ``edge_ngrams``: word beginnings of 2-10 letters for as-you-type (a separate field is far
+  cheaper than Whoosh prefix queries).
+* ``name_keys``: a consonant skeleton shared by Latin transliterations and Arabic script
+  (Mohamed / Mohammed / Muhammad / محمد -> ``mhmd``), matched exactly in a low-weight field.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from whoosh.analysis import Composable, Token, Tokenizer
+
+# Letters, digits and the combining marks / tatweel that sit *inside* words. Keeping the marks
+# in the token (instead of normalising the text before tokenising) keeps character offsets
+# true to the stored text, which the highlighter needs.
+_WORD_RE = re.compile(
+    r"(?:[^\W_]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640])+"
+)
+
+# Arabic letters that need more than Unicode decomposition.
+_ARABIC_MAP = str.maketrans(
+    {
+        "\u0671": "\u0627",  # alef wasla -> alef
+        "\u0629": "\u0647",  # teh marbuta -> heh
+        "\u0649": "\u064a",  # alef maksura -> yeh
+        "\u06cc": "\u064a",  # Farsi yeh -> yeh
+        "\u06a9": "\u0643",  # keheh -> kaf
+        "\u0640": None,  # tatweel
+        "\u00df": "ss",  # German sharp s
+        "\u0131": "i",  # dotless i (Turkish)
+        "\u0142": "l",  # Polish l with stroke
+        "\u00f8": "o",
+        "\u0111": "d",
+        "\u00e6": "ae",
+        "\u0153": "oe",
+    }
+)
+
+MIN_NGRAM = 2
+MAX_NGRAM = 10
+
+
+@lru_cache(maxsize=200_000)
+def fold_word(word: str) -> str:
+    """Case-, accent- and Arabic-normalise one word (or any text)."""
+    word = word.lower().translate(_ARABIC_MAP)
+    # NFKD splits accented Latin letters and hamza/madda alef forms into base + combining mark;
+    # dropping every combining mark also removes Arabic harakat.
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_ARABIC_MAP)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text``; everything that is not a letter or digit separates words.
+
+    This is the only way user text becomes query terms, so operators such as ``notes:x``,
+    ``*`` or ``(((`` are simply separators or words.
+    """
+    result = []
+    for match in _WORD_RE.finditer(text or ""):
+        folded = fold_word(match.group())
+        if folded:
+            result.append(folded)
+    return result
+
+
+def edge_ngrams(word: str) -> list[str]:
+    return [word[:n] for n in range(MIN_NGRAM, min(MAX_NGRAM, len(word)) + 1)]
+
+
+# --- Cross-script name keys -------------------------------------------------------------------
+
+# Arabic (already folded) -> a Latin skeleton spelled the way the Latin rules below reduce it.
+_ARABIC_TO_LATIN = {
+    "ا": "a", "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "k", "د": "d",
+    "ذ": "d", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t",
+    "ظ": "d", "ع": "'", "غ": "g", "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m",
+    "ن": "n", "ه": "h", "و": "w", "ي": "y", "ء": "", "ئ": "y", "ؤ": "w", "پ": "b",
+    "چ": "ch", "ڤ": "f", "گ": "g",
+}  # fmt: skip
+
+# Latin spelling conventions (French/Maghreb and English/Mashreq) folded onto one letter each.
+_LATIN_RULES = [
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"(?:sch|sh|ch)"), "x"),
+    (re.compile(r"dj"), "j"),
+    (re.compile(r"kh"), "k"),
+    (re.compile(r"gh"), "g"),
+    (re.compile(r"th"), "t"),
+    (re.compile(r"dh"), "d"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"ck"), "k"),
+    (re.compile(r"c(?=[eiy])"), "s"),
+    (re.compile(r"[cq]"), "k"),
+    (re.compile(r"^ou(?=[aeiy])"), "w"),
+    (re.compile(r"ou|oo"), "u"),
+]
+
+# Particles that are written joined or separated: "Ben Ali" / "Benali", "Abd El Kader".
+PARTICLES = frozenset(
+    [
+        "al",
+        "el",
+        "ul",
+        "il",
+        "ben",
+        "bin",
+        "ibn",
+        "bou",
+        "abu",
+        "abou",
+        "ould",
+        "abd",
+        "abdel",
+        "abdul",
+        "abdal",
+        "ait",
+    ]
+    + ["عبد", "بن", "ابن", "ابو", "بو", "ال"]
+)
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ul|il|ال)(?=.{3,})")
+_VOWELS = set("aeiouwy'")
+
+
+def _arabic_to_latin(word: str) -> str:
+    if not any("\u0600" <= c <= "\u06ff" for c in word):
+        return word
+    latin = "".join(_ARABIC_TO_LATIN.get(c, c) for c in word)
+    # A word-initial ain reads as a vowel in Latin spellings (Omar / عمر).
+    if latin.startswith("'"):
+        latin = "a" + latin[1:]
+    return latin
+
+
+@lru_cache(maxsize=100_000)
+def skeleton(word: str) -> str:
+    """Consonant skeleton of one folded word (Latin or Arabic script); '' if nothing is left.
+
+    An initial vowel becomes ``a`` (so Ahmed ``ahmd`` differs from Hamid ``hmd``), an initial
+    w/y stays (Youssef ``ysf``), other vowels, w, y and ain vanish, doubled letters collapse and
+    a final h (ة, silent in Latin spellings) is dropped.
+    """
+    latin = _arabic_to_latin(word)
+    for pattern, replacement in _LATIN_RULES:
+        latin = pattern.sub(replacement, latin)
+    if not latin:
+        return ""
+    out = []
+    first = latin[0]
+    if first in "wy":
+        out.append(first)
+    elif first in _VOWELS:
+        out.append("a")
+    else:
+        out.append(first)
+    for c in latin[1:]:
+        if c in _VOWELS or not c.isalpha():
+            continue
+        if out[-1] == c:
+            continue
+        out.append(c)
+    key = "".join(out)
+    if len(key) > 2 and key.endswith("h"):
+        key = key[:-1]
+    return key
+
+
+def _split_article(word: str) -> str | None:
+    if _ARTICLE_PREFIX.match(word):
+        return word[2:]
+    return None
+
+
+def name_keys(tokens: list[str]) -> set[str]:
+    """Cross-script keys of a sequence of folded name words.
+
+    Each word gives its skeleton, and, when it starts with an article (al-/el-/ال), also the
+    skeleton without it; each run of a particle and the next word(s) also gives the skeleton of
+    the joined form, so "Ben Ali", "Bin Ali" and "Benali" share ``bnl``. Lone particles give no
+    key: "el" would otherwise match every "Ali".
+    """
+    keys: set[str] = set()
+    for i, word in enumerate(tokens):
+        if word in PARTICLES:
+            # Join particle + following word, and particle + 2 words ("abd el kader").
+            for span in (2, 3):
+                if i + span <= len(tokens):
+                    joined = "".join(tokens[i : i + span])
+                    key = skeleton(joined)
+                    if key:
+                        keys.add(key)
+            continue
+        key = skeleton(word)
+        if key:
+            keys.add(key)
+        bare = _split_article(word)
+        if bare:
+            keys.add(skeleton(bare))
+    # One-letter skeletons ("a" from "Ali"/"Ela"/"Ola") would match half the directory.
+    return {key for key in keys if len(key) > 1}
+
+
+def query_name_keys(tokens: list[str]) -> list[set[str]]:
+    """For each query word, the name keys it may be part of (its own and joined forms)."""
+    per_token: list[set[str]] = [set() for _ in tokens]
+    for i, word in enumerate(tokens):
+        if word not in PARTICLES:
+            key = skeleton(word)
+            if key:
+                per_token[i].add(key)
+            bare = _split_article(word)
+            if bare:
+                per_token[i].add(skeleton(bare))
+            continue
+        for span in (2, 3):
+            if i + span <= len(tokens):
+                key = skeleton("".join(tokens[i : i + span]))
+                if key:
+                    for j in range(i, i + span):
+                        per_token[j].add(key)
+    return [{key for key in keys if len(key) > 1} for keys in per_token]
+
+
+# --- Whoosh analyzers -------------------------------------------------------------------------
+
+
+class FoldingTokenizer(Tokenizer):
+    """Words with original character offsets, texts folded (case, accents, Arabic)."""
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __call__(
+        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
+    ):  # fmt: skip
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for match in _WORD_RE.finditer(value):
+            folded = fold_word(match.group())
+            if not folded:
+                continue
+            t.text = folded
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = match.group()
+            if positions:
+                t.pos = pos
+                pos += 1
+            if chars:
+                t.startchar = start_char + match.start()
+                t.endchar = start_char + match.end()
+            yield t
+
+
+class _ListTokenizer(Tokenizer):
+    """Base for analyzers that turn a whole value into a derived list of terms."""
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def terms(self, value: str) -> Iterable[str]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __call__(
+        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
+    ) -> Iterator[Token]:  # fmt: skip
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, term in enumerate(self.terms(value)):
+            t.text = term
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char
+                t.endchar = start_char + len(value)
+            yield t
+
+
+class EdgeNgramTokenizer(_ListTokenizer):
+    """Word beginnings (2-10 letters) of every folded word, for as-you-type."""
+
+    def terms(self, value):
+        seen = set()
+        for word in words(value):
+            for gram in edge_ngrams(word):
+                if gram not in seen:
+                    seen.add(gram)
+                    yield gram
+
+
+class NameKeyTokenizer(_ListTokenizer):
+    """Cross-script keys. Names are separated by newlines so particles never join across two
+    different names (variants, native name)."""
+
+    def terms(self, value):
+        keys: set[str] = set()
+        for line in value.split("\n"):
+            keys |= name_keys(words(line))
+        return sorted(keys)
+
+
+def folding_analyzer() -> Composable:
+    return FoldingTokenizer()
+
+
+def prefix_analyzer() -> Composable:
+    return EdgeNgramTokenizer()
+
+
+def name_key_analyzer() -> Composable:
+    return NameKeyTokenizer()

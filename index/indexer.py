@@ -1,0 +1,404 @@
+"""The search index as a projection of the database: apply changes, rebuild-and-swap, search.
+
+Layout of the index directory given by the caller::
+
+    <path>/CURRENT         name of the live Whoosh index sub-directory (replaced atomically)
+    <path>/gen-<stamp>/    a Whoosh index; its writer lock (WRITELOCK) lives here
+
+A rebuild writes a new ``gen-*`` directory, then replaces CURRENT with ``os.replace``, so
+searches in every process keep working during the build and move to the new index on their
+next query. The watermark (last change sequence applied) is stored in a special document of
+the index, so it is committed together with the changes it counts.
+
+Files are read without mmap: a truncated file then raises an exception we can turn into
+IndexUnavailable, instead of killing the process with SIGBUS.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import secrets
+import shutil
+import threading
+import time
+import traceback
+import warnings
+from collections.abc import Iterable
+from datetime import date
+
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex
+from whoosh.index import LockError as WriterLockError
+
+from index.analysis import fold_word
+from index.schema import META_ID, build_schema
+from index.search import (
+    MAX_QUERY_CHARS,
+    ClassWeighting,
+    QueryTooLong,
+    SearchQuery,
+    SearchResult,
+    Snapshot,
+    run_search,
+)
+
+CURRENT = "CURRENT"
+GEN_PREFIX = "gen-"
+
+
+DAMAGED = "The search index is damaged or unreadable; it must be rebuilt."
+
+
+class IndexUnavailable(Exception):
+    """The index is missing, corrupt or unreadable; ``str(error)`` is user-presentable (a second
+    argument, when present, is the technical cause, for the log)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "The search index is unavailable."
+
+
+class LockBusy(Exception):
+    """Another writer holds the index lock; the changes stay in the database for the next
+    catch-up."""
+
+
+def document_fields(doc: dict) -> dict:
+    """A contact-point document (see the package docstring) as Whoosh field values."""
+    given = doc.get("given_name") or ""
+    family = doc.get("family_name") or ""
+    native = doc.get("native_name") or ""
+    variants = [v for v in (doc.get("name_variants") or []) if v]
+    full_name = f"{given} {family}".strip()
+    names = "\n".join([full_name, *variants])
+    organisation = "\n".join(
+        v for v in (doc.get("organisation"), doc.get("organisation_native")) if v
+    )
+    country = (doc.get("country") or "").upper()
+    place = " ".join(v for v in (doc.get("country_names") or "", country) if v)
+    specialisms = list(doc.get("specialisms") or [])
+    languages = list(doc.get("languages") or [])
+    verified_on = doc.get("last_verified_on")
+    display = full_name + (f" ({native})" if native else "")
+    return {
+        "id": str(int(doc["id"])),
+        "display_name": display or native,
+        "name": names,
+        "native_name": native,
+        "name_key": "\n".join([full_name, *variants, native]),
+        # As-you-type covers who and where; titles and country names are common words that
+        # would double the size of this field for little use.
+        "prefix": "\n".join(v for v in (names, native, organisation, doc.get("city") or "") if v),
+        "organisation": organisation,
+        "title": doc.get("title") or "",
+        "city": doc.get("city") or "",
+        "place": place,
+        "matter": " ".join([doc.get("specialism_labels") or "", *specialisms]),
+        "speaks": " ".join([doc.get("language_labels") or "", *languages]),
+        "emails": " ".join(doc.get("emails") or []),
+        "notes": doc.get("notes") or "",
+        "country": country,
+        "network": " ".join(doc.get("networks") or []),
+        "specialism": " ".join(specialisms),
+        "language": " ".join(languages),
+        "kind": doc.get("kind") or "none",
+        "urgent": "1" if doc.get("urgent") else "0",
+        "status": doc.get("status") or "active",
+        "verified_day": verified_on.toordinal() if isinstance(verified_on, date) else 0,
+        "sort_name": fold_word(f"{family} {given} {native}".strip()) or "~",
+    }
+
+
+def _is_indexed(doc: dict | None) -> bool:
+    return doc is not None and doc.get("status") != "archived"
+
+
+class SearchIndex:
+    """One index directory, used by one process (many threads); other processes may share the
+    directory through their own SearchIndex."""
+
+    def __init__(self, path: str, lock_timeout: float = 5.0):
+        self.path = os.path.abspath(path)
+        self.lock_timeout = lock_timeout
+        self._lock = threading.RLock()
+        self._snapshot: Snapshot | None = None
+        self._generation_dir: str | None = None
+
+    # --- locations ---------------------------------------------------------------------------
+
+    def _current_name(self) -> str | None:
+        try:
+            with open(os.path.join(self.path, CURRENT), encoding="utf-8") as current:
+                name = current.read().strip()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise IndexUnavailable(f"The search index cannot be read ({error.strerror}).") from None
+        return name or None
+
+    def _open_ix(self, name: str) -> FileIndex:
+        storage = FileStorage(os.path.join(self.path, name), supports_mmap=False)
+        return storage.open_index()
+
+    def _point_to(self, name: str) -> None:
+        temporary = os.path.join(self.path, f"{CURRENT}.{secrets.token_hex(4)}.tmp")
+        with open(temporary, "w", encoding="utf-8") as current:
+            current.write(name)
+            current.flush()
+            os.fsync(current.fileno())
+        os.replace(temporary, os.path.join(self.path, CURRENT))
+
+    def _new_generation(self) -> tuple[str, FileIndex]:
+        name = f"{GEN_PREFIX}{time.time_ns():x}-{secrets.token_hex(3)}"
+        directory = os.path.join(self.path, name)
+        os.makedirs(directory)
+        storage = FileStorage(directory, supports_mmap=False)
+        return name, storage.create_index(build_schema())
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        name = self._current_name()
+        if not name:
+            return False
+        directory = os.path.join(self.path, name)
+        try:
+            return any(entry.endswith(".toc") for entry in os.listdir(directory))
+        except OSError:
+            return False
+
+    def create(self) -> None:
+        """Create an empty index with watermark 0 (replacing whatever CURRENT pointed to)."""
+        self.rebuild([], 0)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._snapshot is not None:
+                try:
+                    self._snapshot.close()
+                except Exception:  # noqa: BLE001, S110 - closing a broken index must not fail
+                    pass
+            self._snapshot = None
+            self._generation_dir = None
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def _fresh_snapshot(self) -> Snapshot:
+        """The process's searcher, refreshed if the index changed (call with self._lock held)."""
+        name = self._current_name()
+        if name is None:
+            self.close()
+            raise IndexUnavailable("The search index does not exist yet; it must be rebuilt.")
+        if self._snapshot is None or name != self._generation_dir:
+            self.close()
+            ix = self._open_ix(name)
+            self._snapshot = Snapshot(ix.searcher(weighting=ClassWeighting()))
+            self._generation_dir = name
+        elif not self._snapshot.searcher.up_to_date():
+            # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 it reuses segment readers by
+            # segment id, so deletions committed to an existing segment stay invisible (and
+            # segments merged away are read again). Open the new generation afresh instead.
+            ix = self._snapshot.searcher._ix
+            self.close()
+            self._snapshot = Snapshot(ix.searcher(weighting=ClassWeighting()))
+            self._generation_dir = name
+        return self._snapshot
+
+    def _guarded(self, operation):
+        with self._lock:
+            try:
+                return operation(self._fresh_snapshot())
+            except (IndexUnavailable, QueryTooLong):
+                raise
+            except Exception as error:  # noqa: BLE001 - any failure of a broken index
+                cause = _forget(error)
+                self.close()
+            raise IndexUnavailable(DAMAGED, cause)
+
+    def watermark(self) -> int:
+        return self._guarded(_read_watermark)
+
+    def check(self) -> None:
+        """Raise IndexUnavailable unless the index opens and every segment file reads whole."""
+
+        def verify(snapshot: Snapshot) -> None:
+            # Reopen from scratch: a cached reader may hide damage done since.
+            self.close()
+            snapshot = self._fresh_snapshot()
+            _read_watermark(snapshot)
+            reader = snapshot.reader
+            for segment_reader, _ in reader.leaf_readers():
+                segment = segment_reader.segment()
+                # Compound segment files carry their own directory of sub-files: opening
+                # them all and reading their last byte catches truncation.
+                storage = segment_reader.storage()
+                for filename in storage.list():
+                    length = storage.file_length(filename)
+                    with storage.open_file(filename) as handle:
+                        if length:
+                            handle.seek(length - 1)
+                            if len(handle.read(1)) != 1:
+                                raise IndexUnavailable(f"Segment {segment} is truncated.")
+            for docnum in reader.all_doc_ids():
+                reader.stored_fields(docnum)
+            for fieldname in reader.indexed_field_names():
+                for _ in reader.lexicon(fieldname):
+                    pass
+
+        self._guarded(verify)
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        if len(query.text or "") > MAX_QUERY_CHARS:
+            # Refused before touching the index, with a message for the user.
+            raise QueryTooLong(f"The search text is limited to {MAX_QUERY_CHARS} characters.")
+        return self._guarded(lambda snapshot: run_search(snapshot, query))
+
+    def suggest(self, prefix_text: str, limit: int = 8) -> list[tuple[int, str]]:
+        query = SearchQuery(text=(prefix_text or "")[:200], per_page=max(1, limit))
+        if not query.text.strip():
+            return []
+
+        def suggestions(snapshot: Snapshot) -> list[tuple[int, str]]:
+            result = run_search(snapshot, query, with_facets=False, with_highlights=False)
+            found = []
+            for hit in result.hits:
+                docnum = snapshot.searcher.document_number(id=str(hit.id))
+                stored = snapshot.searcher.stored_fields(docnum) if docnum is not None else {}
+                found.append((hit.id, stored.get("display_name") or ""))
+            return found
+
+        return self._guarded(suggestions)
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def apply(self, changes: list[tuple[int, int, dict | None]]) -> int:
+        """Apply changes with a sequence above the watermark, in order, in one commit."""
+        if not changes:
+            return self.watermark()
+        for _attempt in range(3):
+            name = self._current_name()
+            if name is None:
+                raise IndexUnavailable("The search index does not exist yet; it must be rebuilt.")
+            cause = None
+            try:
+                writer = self._open_ix(name).writer(timeout=self.lock_timeout, delay=0.05)
+            except WriterLockError:
+                raise LockBusy(
+                    f"The search index is being written by another process "
+                    f"(waited {self.lock_timeout:g} s)."
+                ) from None
+            except Exception as error:  # noqa: BLE001
+                cause = _forget(error)
+            if cause is not None:
+                raise IndexUnavailable(DAMAGED, cause)
+            try:
+                if self._current_name() != name:
+                    # A rebuild swapped the index in while we waited for the lock.
+                    writer.cancel()
+                    continue
+                watermark = _writer_watermark(writer)
+                pending = sorted((c for c in changes if c[0] > watermark), key=lambda c: c[0])
+                if not pending:
+                    writer.cancel()
+                    return watermark
+                # Only the last change of an entry counts: Whoosh's update_document does not
+                # replace a document added earlier in the same (uncommitted) writer.
+                latest: dict[int, dict | None] = {}
+                for _seq, contact_point_id, doc in pending:
+                    latest[int(contact_point_id)] = doc
+                for contact_point_id, doc in latest.items():
+                    if _is_indexed(doc):
+                        fields = document_fields({**doc, "id": contact_point_id})
+                        writer.update_document(**fields)
+                    else:
+                        writer.delete_by_term("id", str(int(contact_point_id)))
+                new_watermark = pending[-1][0]
+                writer.update_document(id=META_ID, watermark=new_watermark)
+                writer.commit()
+                return new_watermark
+            except (KeyError, TypeError, ValueError):
+                # A malformed document is the caller's bug: say so, unchanged.
+                writer.cancel()
+                raise
+            except Exception as error:
+                _cancel_quietly(writer)
+                raise IndexUnavailable(
+                    "The search index could not be updated; it must be rebuilt."
+                ) from error
+            except BaseException:
+                _cancel_quietly(writer)
+                raise
+        raise LockBusy("The search index was being rebuilt; try again.")
+
+    def rebuild(self, documents: Iterable[dict], watermark: int, *, procs: int = 1) -> None:
+        """Build a fresh single-segment index beside the live one, then swap it in atomically.
+
+        ``procs`` > 1 uses Whoosh's multiprocess writer (documents are indexed in parallel and
+        merged into one segment at commit).
+        """
+        os.makedirs(self.path, exist_ok=True)
+        name, ix = self._new_generation()
+        try:
+            if procs > 1:
+                writer = ix.writer(procs=procs, multisegment=False, limitmb=256)
+            else:
+                writer = ix.writer(limitmb=256)
+            try:
+                for doc in documents:
+                    if _is_indexed(doc):
+                        writer.add_document(**document_fields(doc))
+                writer.add_document(id=META_ID, watermark=int(watermark))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            if len(ix._segments()) > 1:
+                ix.optimize()
+        except BaseException:
+            shutil.rmtree(os.path.join(self.path, name), ignore_errors=True)
+            raise
+        self._point_to(name)
+        for entry in os.listdir(self.path):
+            if entry.startswith(GEN_PREFIX) and entry != name:
+                shutil.rmtree(os.path.join(self.path, entry), ignore_errors=True)
+
+
+def _forget(error: Exception) -> str:
+    """Describe ``error`` and free what its frames hold.
+
+    Whoosh leaves file handles open when a damaged segment fails to open; clearing the frames
+    closes them now, quietly, instead of later as a ResourceWarning at a random place.
+    """
+    cause = f"{type(error).__name__}: {error}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        traceback.clear_frames(error.__traceback__)
+        error.__traceback__ = None
+        gc.collect()
+    return cause
+
+
+def _cancel_quietly(writer) -> None:
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001, S110 - the index already failed; keep the first error
+        pass
+
+
+def _read_watermark(snapshot: Snapshot) -> int:
+    stored = snapshot.searcher.document(id=META_ID)
+    if stored is None:
+        raise IndexUnavailable("The search index has no watermark; it must be rebuilt.")
+    return int(stored["watermark"])
+
+
+def _writer_watermark(writer) -> int:
+    reader = writer.reader()
+    try:
+        docnum = reader.first_id("id", META_ID)
+        return int(reader.stored_fields(docnum)["watermark"])
+    finally:
+        reader.close()
+
+
+__all__ = ["IndexUnavailable", "LockBusy", "SearchIndex", "document_fields"]

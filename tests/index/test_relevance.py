@@ -1,0 +1,171 @@
+"""Relevance: whatever the spelling or script, the intended person is in the first three results,
+among hundreds of entries with similar names."""
+
+import pytest
+from index_fixtures import make_doc, synthetic_population
+
+from index import SearchQuery
+
+TARGETS = [
+    # Latin only.
+    make_doc(1, given_name="Mohammed", family_name="Tazi", country="MA"),
+    # Arabic script only.
+    make_doc(2, native_name="يوسف بن علي", country="TN"),
+    make_doc(3, given_name="Abdelkader", family_name="Kaddouri", country="DZ"),
+    make_doc(4, given_name="Karim", family_name="El Idrissi", country="MA"),
+    make_doc(5, native_name="خالد المنصوري", country="EG"),
+    make_doc(6, given_name="Khaled", family_name="Benali", country="TN"),
+    make_doc(7, given_name="José", family_name="Müller", country="ES"),
+    make_doc(8, given_name="Youcef", family_name="Zerrouki", native_name="يوسف زروقي"),
+]
+
+NEAR_MISSES = [
+    make_doc(101, given_name="Mahmoud", family_name="Tazi"),
+    make_doc(102, given_name="Mohamed", family_name="Tahiri"),
+    make_doc(103, given_name="Hamid", family_name="Tazi"),
+    make_doc(104, given_name="Mohsen", family_name="Tazi"),
+    make_doc(105, given_name="Youssef", family_name="Bennani"),
+    make_doc(106, given_name="Yousra", family_name="Benali"),
+    make_doc(107, given_name="Ali", family_name="Youssef"),
+    make_doc(108, given_name="Abdallah", family_name="Kaddour"),
+    make_doc(109, given_name="Abdelkrim", family_name="Kaddouri"),
+    make_doc(110, given_name="Karima", family_name="Idrissi"),
+    make_doc(111, given_name="Karim", family_name="Drissi"),
+    make_doc(112, given_name="Khalil", family_name="Mansouri"),
+    make_doc(113, given_name="Khalil", family_name="Benali"),
+    make_doc(114, given_name="Khaled", family_name="Bennani"),
+    make_doc(115, given_name="Jose", family_name="Molina"),
+    make_doc(116, given_name="Josef", family_name="Müller"),
+    make_doc(117, given_name="Youcef", family_name="Zeroual"),
+    make_doc(118, given_name="Khalid", family_name="Mansour"),
+]
+
+SPELLINGS = [
+    (1, "Mohamed Tazi"), (1, "Mohammed Tazi"), (1, "Muhammad Tazi"), (1, "محمد تازي"),
+    (1, "mohamed"),
+    (2, "Youssef Benali"), (2, "Youcef Ben Ali"), (2, "Yusuf Bin Ali"), (2, "يوسف بن علي"),
+    (2, "Youssef Ben Ali"),
+    (3, "Abdelkader Kaddouri"), (3, "Abd El Kader Kaddouri"), (3, "Abdulqadir Kaddouri"),
+    (3, "عبد القادر قدوري"), (3, "abd el kader"),
+    (4, "Karim El Idrissi"), (4, "Karim Al-Idrisi"), (4, "كريم الإدريسي"), (4, "Karim Elidrissi"),
+    (5, "Khaled Mansouri"), (5, "Khalid El Mansouri"), (5, "خالد المنصوري"),
+    (6, "Khaled Benali"), (6, "Khalid Ben Ali"), (6, "خالد بن علي"), (6, "Khaled Bin Ali"),
+    (7, "jose muller"), (7, "JOSE MULLER"), (7, "José Müller"),
+    (8, "Youssef Zerrouki"), (8, "Yusuf Zerrouki"), (8, "يوسف زروقي"),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def directory(tmp_path_factory):
+    from index import SearchIndex
+
+    search_index = SearchIndex(str(tmp_path_factory.mktemp("relevance") / "ix"))
+    search_index.rebuild(TARGETS + NEAR_MISSES + synthetic_population(400), watermark=1)
+    yield search_index
+    search_index.close()
+
+
+def top_ids(search_index, text, n=3):
+    return [hit.id for hit in search_index.search(SearchQuery(text=text)).hits[:n]]
+
+
+@pytest.mark.parametrize(("expected", "text"), SPELLINGS, ids=[t for _, t in SPELLINGS])
+def test_every_spelling_and_script_finds_the_person_in_the_top_three(directory, expected, text):
+    assert expected in top_ids(directory, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("Mohammed Tazi", 1),  # exact beats the cross-script Mahmoud Tazi
+        ("Khaled Benali", 6),  # exact beats Khalil Benali
+        ("Khalid Benali", 6),  # Khalid ~ Khaled by key and one edit; Khalil only one edit
+        ("Youcef Zerrouki", 8),
+        ("Josef Müller", 116),
+        ("Jose Muller", 7),
+    ],
+)
+def test_the_closest_spelling_comes_first(directory, text, first):
+    assert top_ids(directory, text, 1) == [first]
+
+
+def test_khaled_does_not_bring_khalil_above_a_real_khaled(directory):
+    ids = top_ids(directory, "Khaled", n=50)
+    khaleds = [i for i in ids if i in (5, 6, 114, 118)]
+    assert khaleds, "some Khaled expected"
+    khalil_positions = [ids.index(i) for i in (112, 113) if i in ids]
+    assert all(position > ids.index(k) for k in khaleds for position in khalil_positions)
+
+
+def test_cross_script_key_is_not_a_catch_all(directory):
+    # Mohsen, Hamid, Tahiri share letters with Mohammed Tazi but no key or typo distance.
+    ids = top_ids(directory, "Mohammed Tazi", n=100)
+    assert 103 not in ids and 104 not in ids and 102 not in ids
+
+
+def test_exact_name_ranks_above_typo_and_key(directory):
+    assert top_ids(directory, "Khalil Benali", n=1) == [113]
+    # Mohamed Tahiri is exact; nobody else is within one edit of both words.
+    assert top_ids(directory, "Mohamed Tahiri", n=1) == [102]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kadouri", 3),  # one letter missing
+        ("Kaddoruí", 3),  # swapped neighbours count as one edit
+        ("Zerroukki Yuocef", 8),  # an extra letter and a swap
+        ("Muhamamd Tazi", 1),  # swap in an 8-letter word
+        ("Mansuori Khalid", 5),
+    ],
+)
+def test_typos_are_forgiven(directory, text, expected):
+    assert expected in top_ids(directory, text)
+
+
+def test_below_four_letters_no_edit_is_allowed(new_index):
+    search_index = new_index()
+    search_index.rebuild([make_doc(1, given_name="Ali", family_name="Sabri")], watermark=1)
+    assert search_index.search(SearchQuery(text="Adi")).total == 0
+    assert search_index.search(SearchQuery(text="Ali")).total == 1
+    # From four letters one edit is forgiven, from eight two.
+    assert search_index.search(SearchQuery(text="Sbari")).total == 1
+    assert search_index.search(SearchQuery(text="Sbri")).total == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Zerr", 8), ("Kadd", 3), ("Mohammed T", 1), ("Khaled Ben", 6), ("Abdelk", 3)],
+)
+def test_last_word_is_a_prefix(directory, text, expected):
+    assert expected in top_ids(directory, text)
+
+
+def test_names_weigh_more_than_notes(new_index):
+    search_index = new_index()
+    search_index.rebuild(
+        [
+            make_doc(1, given_name="Anna", family_name="Weber", notes="Ask for Marco Rossi"),
+            make_doc(2, given_name="Marco", family_name="Rossi"),
+            make_doc(3, given_name="Paolo", family_name="Verdi", organisation="Rossi & Partners"),
+        ],
+        watermark=3,
+    )
+    assert [h.id for h in search_index.search(SearchQuery(text="rossi")).hits] == [2, 3, 1]
+
+
+def test_other_fields_are_searchable(directory):
+    by_field = {
+        "Casablanca": "city",
+        "Substitut": "title",
+        "Staatsanwaltschaft": "organisation",
+        "Maroc": "country names",
+        "المغرب": "country names (Arabic)",
+        "traite": "specialism label",
+        "espagnol": "language label",
+        "cp1000@justice.example": "email",
+    }
+    for text, where in by_field.items():
+        assert directory.search(SearchQuery(text=text)).total > 0, where
+    hit = directory.search(SearchQuery(text="cp1000@justice.example")).hits[0]
+    assert hit.id == 1000
