@@ -49,6 +49,8 @@ def app(tmp_path, database_url):
         "DATABASE_URL": database_url,
         "INDEX_DIR": str(tmp_path / "index"),
         "INDEX_LOCK_TIMEOUT": 0.5,
+        # Cheap argon2 for speed; production uses argon2-cffi's defaults.
+        "PASSWORD_HASHING": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
     })
     app.instance_path = str(tmp_path / "instance")
     with app.app_context():

@@ -22,13 +22,26 @@ from imports.normalise import normalise_email
 
 ROLES = tuple(vocabulary.ROLES)
 MIN_PASSWORD_LENGTH = 12
-_hasher = PasswordHasher()
-# Verifying against this keeps the time of a login for an unknown account like a known one.
-_DUMMY_HASH = _hasher.hash("not a real password")
+_hashers: dict[tuple, tuple[PasswordHasher, str]] = {}
+
+
+def _hasher_and_dummy() -> tuple[PasswordHasher, str]:
+    """The argon2 hasher for the app's PASSWORD_HASHING settings (argon2-cffi's defaults
+    unless configured; the test suite uses cheap ones), and a dummy hash: verifying against
+    it keeps the time of a sign-in for an unknown account like a known one."""
+    settings = tuple(sorted((current_app.config.get("PASSWORD_HASHING") or {}).items()))
+    if settings not in _hashers:
+        hasher = PasswordHasher(**dict(settings))
+        _hashers[settings] = (hasher, hasher.hash("not a real password"))
+    return _hashers[settings]
+
+
+def _hasher() -> PasswordHasher:
+    return _hasher_and_dummy()[0]
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def check_password_strength(password: str) -> str | None:
@@ -196,7 +209,7 @@ def verify_password(user: User, password: str) -> bool:
     if not user.password_hash:
         return False
     try:
-        return _hasher.verify(user.password_hash, password)
+        return _hasher().verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -236,7 +249,7 @@ def authenticate(email: str, password: str, address: str) -> User:
                      actor_label=account)
         raise ValidationFailed({"password": "The e-mail or the password is not right."},
                                "The e-mail or the password is not right.")
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     audit.record(user, "login.succeeded", "user", user.id)
     return user
@@ -244,7 +257,7 @@ def authenticate(email: str, password: str, address: str) -> User:
 
 def _burn_time(password: str) -> None:
     try:
-        _hasher.verify(_DUMMY_HASH, password)
+        _hasher_and_dummy()[0].verify(_hasher_and_dummy()[1], password)
     except VerificationError:
         pass
 

@@ -38,15 +38,18 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
-@login_manager.request_loader
-def load_user_from_token(req) -> User | None:
-    header = req.headers.get("Authorization", "")
-    if not req.path.startswith("/api/") or not header.lower().startswith("bearer "):
-        return None
-    user = users.user_for_token(header[7:].strip())
-    if user is not None:
-        g.token_auth = True
-    return user
+def _bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if request.path.startswith("/api/") and header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return None
+
+
+def _unauthorized(message: str):
+    response = jsonify(error={"code": "unauthorized", "message": message, "fields": {}})
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = 'Bearer realm="counterpart"'
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -56,22 +59,30 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def require_login():
         audit.current_address.set(request.remote_addr)
-        if request.endpoint in PUBLIC_ENDPOINTS:
+        if request.endpoint == "static":
             return None
-        if current_user.is_authenticated and not g.get("token_auth"):
+        if _bearer_token() is None and current_user.is_authenticated:
+            # Checked on public pages too: an expired session may not even choose a language.
             started = session.get("signed_in_at", 0)
             if time.time() - started > app.config["PERMANENT_SESSION_LIFETIME"].total_seconds():
                 logout_user()
                 session.clear()
+        if request.endpoint in PUBLIC_ENDPOINTS:
+            return None
+        token = _bearer_token()
+        if token is not None:
+            # A token names its user, whatever session cookie comes along with it.
+            user = users.user_for_token(token)
+            if user is None:
+                return _unauthorized("This API token is not valid (revoked, unknown, or its "
+                                     "user is deactivated).")
+            g._login_user = user  # Flask-Login's slot for the request's user
+            g.token_auth = True
+            return None
         if current_user.is_authenticated:
             return None
         if is_api_request():
-            response = jsonify(error={"code": "unauthorized",
-                                      "message": "Sign in, or send Authorization: Bearer TOKEN.",
-                                      "fields": {}})
-            response.status_code = 401
-            response.headers["WWW-Authenticate"] = 'Bearer realm="counterpart"'
-            return response
+            return _unauthorized("Sign in, or send Authorization: Bearer TOKEN.")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     @app.after_request

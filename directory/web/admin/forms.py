@@ -17,3 +17,19 @@ class UserForm(FlaskForm):
     organisation = StringField(_l("Organisation"))
     password = PasswordField(_l("New password (leave empty to keep)"), validators=[Optional()])
     active = BooleanField(_l("Active"), default=True)
+
+
+class NetworkForm(FlaskForm):
+    slug = StringField(_l("Short name (slug)"))
+    name = StringField(_l("Name in English"))
+    name_fr = StringField(_l("Name in French"))
+    name_ar = StringField(_l("Name in Arabic"))
+    description = StringField(_l("Description"))
+    roles = StringField(_l("Membership roles (slugs, separated by commas)"))
+
+
+class SpecialismForm(FlaskForm):
+    slug = StringField(_l("Short name (slug)"))
+    label_en = StringField(_l("Label in English"))
+    label_fr = StringField(_l("Label in French"))
+    label_ar = StringField(_l("Label in Arabic"))

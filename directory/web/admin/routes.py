@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,9 +11,9 @@ from sqlalchemy import select
 from directory import vocabulary
 from directory.extensions import db
 from directory.models import Network
-from directory.services import commit, permissions, rollback, users
+from directory.services import commit, networks, permissions, rollback, users
 from directory.services.errors import Conflict, ValidationFailed
-from directory.web.admin.forms import UserForm
+from directory.web.admin.forms import NetworkForm, SpecialismForm, UserForm
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -99,3 +99,60 @@ def user_edit(user_id: int):
             return redirect(url_for("admin.user_list"))
     status = 422 if request.method == "POST" else 200
     return render_template("admin/user_form.html", form=form, user=user), status
+
+
+def _save_vocabulary(form, save, slug, redirect_to: str, message: str):
+    """Shared by the network and specialism forms: validate, save, or show the errors."""
+    if form.validate_on_submit():
+        values = {field.name: field.data for field in form if field.name != "csrf_token"}
+        try:
+            save(current_user._get_current_object(), values, slug)
+        except (ValidationFailed, Conflict) as error:
+            rollback()
+            for name, text in error.fields.items():
+                getattr(form, name, form.slug).errors = [text]
+        else:
+            commit()
+            flash(message, "success")
+            return redirect(url_for(redirect_to))
+    return None
+
+
+@blueprint.route("/networks", methods=["GET", "POST"])
+@blueprint.route("/networks/<slug>", methods=["GET", "POST"])
+def network_edit(slug: str | None = None):
+    network = networks.get_network(slug) if slug else None
+    form = NetworkForm()
+    if request.method == "GET" and network is not None:
+        form.slug.data, form.name.data = network.slug, network.name
+        form.name_fr.data, form.name_ar.data = network.name_fr, network.name_ar
+        form.description.data = network.description
+        form.roles.data = ", ".join(role.slug for role in network.roles)
+    done = _save_vocabulary(form, networks.save_network, slug, "admin.network_edit",
+                            _("Network saved."))
+    if done:
+        return done
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/networks.html", form=form, network=network,
+                           networks=networks.list_networks()), status
+
+
+@blueprint.route("/specialisms", methods=["GET", "POST"])
+@blueprint.route("/specialisms/<slug>", methods=["GET", "POST"])
+def specialism_edit(slug: str | None = None):
+    specialisms = networks.list_specialisms()
+    specialism = next((item for item in specialisms if item.slug == slug), None)
+    if slug and specialism is None:
+        abort(404)
+    form = SpecialismForm()
+    if request.method == "GET" and specialism is not None:
+        form.slug.data = specialism.slug
+        form.label_en.data, form.label_fr.data = specialism.label_en, specialism.label_fr
+        form.label_ar.data = specialism.label_ar
+    done = _save_vocabulary(form, networks.save_specialism, slug, "admin.specialism_edit",
+                            _("Specialism saved."))
+    if done:
+        return done
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/specialisms.html", form=form, specialism=specialism,
+                           specialisms=specialisms), status
