@@ -264,6 +264,36 @@ def countries() -> dict[str, Term]:
     return _countries()
 
 
+# Where pycountry's language names are not what people call them: (en, fr, ar).
+_CURATED_LANGUAGES = {
+    "el": ("Greek", "Grec", "اليونانية"),
+    "ms": ("Malay", "Malais", "الملايوية"),
+    "ne": ("Nepali", "Népalais", "النيبالية"),
+    "sw": ("Swahili", "Swahili", "السواحيلية"),
+    "oc": ("Occitan", "Occitan", "الأوكسيتانية"),
+    "or": ("Oriya", "Oriya", "الأوريا"),
+    "to": ("Tongan", "Tongien", "التونغية"),
+    "ia": ("Interlingua", "Interlingua", "إنترلينغوا"),
+    "es": ("Spanish", "Espagnol", "الإسبانية"),
+}
+# Other names people write for a language (Tamazight has no ISO 639-1 code, so none here).
+_LANGUAGE_SYNONYMS = {
+    "el": ("modern greek", "grec moderne", "grecque", "ελληνικά"),
+    "fa": ("farsi", "dari"),
+    "nl": ("flemish", "flamand", "vlaams"),
+    "es": ("castilian", "castillan", "castellano", "español", "الأسبانية"),
+    "ar": ("darija", "arabe dialectal", "moroccan arabic", "arabe marocain", "arabe classique",
+           "modern standard arabic", "arabe littéraire", "عربي", "arabic language"),
+    "en": ("english language", "الانجليزية", "الإنكليزية"),
+    "fr": ("french language", "francais"),
+    "sw": ("kiswahili",),
+    "it": ("italiano",),
+    "de": ("deutsch",),
+    "pt": ("português",),
+    "sh": ("serbo croatian", "serbo croate", "bcs", "bosnian croatian serbian"),
+}
+
+
 @cache
 def _languages() -> dict[str, Term]:
     terms = {}
@@ -271,12 +301,14 @@ def _languages() -> dict[str, Term]:
         code = getattr(language, "alpha_2", None)
         if not code:
             continue
-        terms[code] = Term(
-            code, language.name,
+        en, fr, ar = _CURATED_LANGUAGES.get(code) or (
+            language.name,
             _translations("iso639-3", "fr").gettext(language.name),
             _translations("iso639-3", "ar").gettext(language.name),
-            (language.alpha_3,),
         )
+        official = (language.name,) if language.name != en else ()
+        terms[code] = Term(code, en, fr, ar,
+                           (language.alpha_3, *official, *_LANGUAGE_SYNONYMS.get(code, ())))
     return terms
 
 

@@ -267,35 +267,10 @@ _PARENTHESES = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
 _LOCALE_CODE = re.compile(r"^([a-z]{2})[-_][a-z]{2,4}$", re.IGNORECASE)
 
 
-# Names people write for languages that pycountry labels otherwise ("Modern Greek (1453-)")
-# or not at all. ISO 639-1 only: Tamazight/Amazigh has no two-letter code, so it stays unknown.
-_EXTRA_LANGUAGE_NAMES = {
-    "el": ("greek", "grec", "grecque", "modern greek", "grec moderne", "ελληνικά", "اليونانية"),
-    "fa": ("farsi", "dari"),
-    "nl": ("flemish", "flamand", "vlaams"),
-    "es": ("castilian", "castillan", "castellano", "español", "espanol"),
-    "ar": ("darija", "arabe dialectal", "moroccan arabic", "arabe marocain", "arabe classique",
-           "modern standard arabic", "arabe littéraire", "العربية", "عربي", "arabic language"),
-    "en": ("anglais", "english language", "الإنجليزية", "الانجليزية", "الإنكليزية"),
-    "fr": ("french language", "الفرنسية", "francais"),
-    "sw": ("swahili", "kiswahili"),
-    "ms": ("malay", "malais"),
-    "ne": ("nepali", "népalais"),
-    "it": ("italiano",),
-    "de": ("deutsch",),
-    "pt": ("português",),
-    "sh": ("serbo croatian", "serbo croate", "bcs", "bosnian croatian serbian"),
-}
-_EXTRA_LANGUAGES = {fold(name): code for code, names in _EXTRA_LANGUAGE_NAMES.items()
-                    for name in names}
-
-
 @lru_cache(maxsize=4096)
 def _lookup(vocabulary_name: str, text: str) -> str | None:
     """vocabulary.lookup, then without a parenthesis ("Arabe (langue maternelle)")."""
     found = vocabulary.lookup(vocabulary_name, text)
-    if found is None and vocabulary_name == "language":
-        found = _EXTRA_LANGUAGES.get(fold(_PARENTHESES.sub(" ", text)))
     if found is None:
         bare = _PARENTHESES.sub(" ", text).strip()
         if bare and bare != text:
