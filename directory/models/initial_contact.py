@@ -18,6 +18,13 @@ class InitialContact(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "idempotency_key"),
         Index("ix_initial_contact_plan_occurred", "plan", "occurred_on"),
+        # Covering indexes, one per GROUP BY of the indicators report (migration 0002).
+        Index("ix_initial_contact_report_day",
+              "occurred_on", "plan", "established", "voided", "network"),
+        Index("ix_initial_contact_report_kind", "network", "matter", "channel", "plan",
+              "established", "voided", "occurred_on"),
+        Index("ix_initial_contact_report_pair", "requesting_country", "counterpart_country",
+              "plan", "established", "voided", "occurred_on", "network"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -24,6 +24,7 @@ from directory.models import (
     Phone,
     Specialism,
     User,
+    utcnow,
 )
 from directory.services import commit
 from directory.services.contacts import record_changes
@@ -175,6 +176,7 @@ def _events(rng: random.Random, contact_point_ids: list[int], count: int) -> int
     matters = {"A": ["thb", "som"], "B": ["freezing-confiscation", "asset-recovery",
                                            "financial-investigations"]}
     batch = []
+    now = utcnow()
     for _ in range(count):
         contact_point_id, country, network = rng.choice(rows)
         plan = rng.choice("AB")
@@ -189,8 +191,10 @@ def _events(rng: random.Random, contact_point_ids: list[int], count: int) -> int
             purpose=rng.choice(purposes), established=established,
             established_on=min(today, occurred + timedelta(days=rng.randint(0, 20)))
             if established else None,
-            note="Synthetic demo contact.", voided=rng.random() < 0.03,
+            note="Synthetic demo contact.", voided=False, voided_at=None, void_reason=None,
         ))
+        if rng.random() < 0.03:  # a voided event keeps its reason, as the events service does
+            batch[-1].update(voided=True, voided_at=now, void_reason="Synthetic: logged twice.")
         if len(batch) >= 5000:
             db.session.execute(InitialContact.__table__.insert(), batch)
             batch = []

@@ -71,3 +71,32 @@
     if (!list.contains(event.target) && event.target !== input) { close(); }
   });
 })();
+
+// Logging an initial contact: choosing the matter pre-selects its action plan and the
+// counterpart's network that fits it, until the user picks them by hand. Without this
+// script the server derives the plan from the matter when "From the matter" is left chosen.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-log-contact]");
+  if (!form) { return; }
+  var matter = form.querySelector("select[name=matter]");
+  var network = form.querySelector("select[name=network]");
+  if (!matter) { return; }
+  var plans = JSON.parse(matter.getAttribute("data-plan-of-matter") || "{}");
+  var networks = JSON.parse(matter.getAttribute("data-networks-for-matter") || "{}");
+  var planTouched = false;
+  var networkTouched = false;
+  Array.prototype.forEach.call(form.querySelectorAll("input[name=plan]"), function (radio) {
+    radio.addEventListener("change", function () { planTouched = true; });
+  });
+  if (network) { network.addEventListener("change", function () { networkTouched = true; }); }
+  matter.addEventListener("change", function () {
+    if (!planTouched) {
+      var plan = plans[matter.value] || "";
+      var radio = form.querySelector("input[name=plan][value='" + plan + "']");
+      if (radio) { radio.checked = true; }
+    }
+    var fitting = networks[matter.value] || [];
+    if (network && !networkTouched && fitting.length === 1) { network.value = fitting[0]; }
+  });
+})();

@@ -86,22 +86,64 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"200": {"description": "vCard",
                                       "content": {"text/vcard": {"schema": {"type": "string"}}}},
                               **_errors(401, 404)}}},
-            "/contact-events": {"post": {
-                "summary": "Log an initial contact (idempotent by idempotency_key)",
-                "requestBody": {"required": True, "content": {"application/json": {"schema": EVENT}}},
-                "responses": {"201": _response("Logged", EVENT),
-                              "200": _response("Already logged with this key", EVENT),
-                              **_errors(400, 401, 403, 404, 422)}}},
+            "/contact-events": {
+                "get": {"summary": "My initial contacts, the latest first (voided ones marked)",
+                        "parameters": _query("page", "per_page"),
+                        "responses": {"200": _response("A page of initial contacts", {
+                            "type": "object", "properties": {
+                                "total": {"type": "integer"}, "page": {"type": "integer"},
+                                "per_page": {"type": "integer"},
+                                "results": {"type": "array", "items": EVENT}}}),
+                            **_errors(400, 401, 403)}},
+                "post": {
+                    "summary": "Log an initial contact (idempotent by idempotency_key)",
+                    "description": "network defaults to the entry's only network (or its only "
+                                   "network fitting the matter), plan to the matter's plan, "
+                                   "occurred_on to today, established_on to occurred_on. "
+                                   "The same idempotency_key again returns the first event "
+                                   "with 200.",
+                    "requestBody": {"required": True,
+                                    "content": {"application/json": {"schema": EVENT}}},
+                    "responses": {"201": _response("Logged", EVENT),
+                                  "200": _response("Already logged with this key", EVENT),
+                                  **_errors(400, 401, 403, 422)}}},
+            "/contact-events/{id}": {"parameters": ID, "get": {
+                "summary": "One of my initial contacts (any, for an administrator)",
+                "responses": {"200": _response("The initial contact", EVENT),
+                              **_errors(401, 403, 404)}}},
             "/contact-events/{id}/void": {"parameters": ID, "post": {
-                "summary": "Void an initial contact with a reason",
+                "summary": "Void an initial contact with a reason (it stays, no longer counted)",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {"reason": {"type": "string"}},
+                    "type": "object", "properties": {"reason": {"type": "string",
+                                                                "maxLength": 500}},
                     "required": ["reason"]}}}},
-                "responses": {"200": _response("Voided", EVENT), **_errors(400, 401, 403, 404, 422)}}},
+                "responses": {"200": _response("Voided", EVENT),
+                              **_errors(400, 401, 403, 404, 409, 422)}}},
+            "/contact-events/{id}/established": {"parameters": ID, "post": {
+                "summary": "Mark an initial contact established later (default: today)",
+                "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {
+                        "established_on": {"type": "string", "format": "date"}}}}}},
+                "responses": {"200": _response("Established", EVENT),
+                              **_errors(400, 401, 403, 404, 409, 422)}}},
             "/indicators": {"get": {
                 "summary": "The direct-contacts indicators A-4.1 and B-4.1",
-                "parameters": _query("from", "to", "by"),
-                "responses": {"200": _response("Indicators"), **_errors(400, 401, 403)}}},
+                "description": "Both bounds included; from defaults to 1 January, to to today. "
+                               "A prosecutor counts their own events, a secretariat those of "
+                               "its networks, a reporter or an administrator all.",
+                "parameters": [
+                    {"name": "from", "in": "query", "required": False,
+                     "schema": {"type": "string", "format": "date"}},
+                    {"name": "to", "in": "query", "required": False,
+                     "schema": {"type": "string", "format": "date"}},
+                    {"name": "by", "in": "query", "required": False,
+                     "schema": {"enum": ["quarter", "month", "year", "country",
+                                         "counterpart-country", "network", "matter",
+                                         "channel", "country-pair"],
+                                "default": "quarter"}}],
+                "responses": {"200": _response("Indicators",
+                                               {"$ref": "#/components/schemas/Indicators"}),
+                              **_errors(400, 401)}}},
         },
         "components": {
             "securitySchemes": {
@@ -157,9 +199,58 @@ def openapi_document() -> dict[str, Any]:
                                          "operational-coordination", "other"]},
                     "established": {"type": "boolean"},
                     "established_on": {"type": ["string", "null"], "format": "date"},
-                    "note": {"type": ["string", "null"]},
-                    "idempotency_key": {"type": ["string", "null"]},
-                    "voided": {"type": "boolean", "readOnly": True}}},
+                    "note": {"type": ["string", "null"], "maxLength": 500},
+                    "idempotency_key": {"type": ["string", "null"], "maxLength": 100},
+                    "counterpart_country": {"type": "string", "readOnly": True},
+                    "requesting_country": {"type": ["string", "null"], "readOnly": True},
+                    "requesting_organisation": {"type": ["string", "null"], "readOnly": True},
+                    "voided": {"type": "boolean", "readOnly": True},
+                    "voided_at": {"type": ["string", "null"], "format": "date-time",
+                                  "readOnly": True},
+                    "void_reason": {"type": ["string", "null"], "readOnly": True},
+                    "created_at": {"type": "string", "format": "date-time", "readOnly": True}},
+                    "required": ["contact_point_id", "matter", "channel", "purpose"]},
+                "PlanTally": {"type": "object", "properties": {
+                    "initiated": {"type": "integer"}, "established": {"type": "integer"},
+                    "rate": {"type": ["number", "null"]}}},
+                "IndicatorRow": {"type": "object", "properties": {
+                    "group": {"type": ["string", "null"], "description":
+                              "2025-Q1, 2025-01, 2025, a country code, a network, matter or "
+                              "channel slug, or FR-MA for by=country-pair (null: not "
+                              "recorded)"},
+                    "label": {"type": "string"},
+                    "requesting_country": {"type": ["string", "null"],
+                                           "description": "by=country-pair only"},
+                    "counterpart_country": {"type": "string",
+                                            "description": "by=country-pair only"},
+                    "A-4.1": {"type": "integer"}, "B-4.1": {"type": "integer"},
+                    "initiated": {"type": "integer"}, "established": {"type": "integer"},
+                    "rate": {"type": ["number", "null"]},
+                    "plans": {"type": "object", "properties": {
+                        "A": {"$ref": "#/components/schemas/PlanTally"},
+                        "B": {"$ref": "#/components/schemas/PlanTally"}}}}},
+                "Indicators": {"type": "object", "properties": {
+                    "from": {"type": "string", "format": "date"},
+                    "to": {"type": "string", "format": "date"}, "by": {"type": "string"},
+                    "scope": {"type": "object", "properties": {
+                        "kind": {"enum": ["own", "networks", "all"]}, "networks": string_list}},
+                    "indicators": {"type": "object", "properties": {
+                        "A-4.1": {"type": "object", "properties": {
+                            "label": {"type": "string"}, "value": {"type": "integer"}}},
+                        "B-4.1": {"type": "object", "properties": {
+                            "label": {"type": "string"}, "value": {"type": "integer"}}}}},
+                    "plans": {"type": "object", "properties": {
+                        "A": {"$ref": "#/components/schemas/PlanTally"},
+                        "B": {"$ref": "#/components/schemas/PlanTally"}}},
+                    "totals": {"$ref": "#/components/schemas/PlanTally"},
+                    "breakdown": {"type": "array",
+                                  "items": {"$ref": "#/components/schemas/IndicatorRow"}},
+                    "use": {"type": ["object", "null"], "description":
+                            "Searches and entry views (null in a prosecutor's report)",
+                            "properties": {
+                                "searches": {"type": "integer"}, "views": {"type": "integer"},
+                                "by_network": {"type": "array"}, "by_period": {"type": "array"},
+                                "period": {"type": "string"}}}}},
             },
         },
     }
