@@ -5,7 +5,7 @@ PORT ?= 5000
 BIN := $(VENV)/bin
 POSTGRES_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-postgres bench lint screenshots clean
+.PHONY: install run test test-postgres bench lint screenshots clean translations
 
 $(BIN)/counterpart: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Counterpart needs Python 3.11 or newer (set PYTHON=python3.11).")'
@@ -32,6 +32,12 @@ test-postgres: install
 ## Performance runs; figures are printed and belong in the README.
 bench: install
 	$(BIN)/python benchmarks/core.py
+
+## Extract the interface's texts and merge them into the French and Arabic catalogues.
+translations: install
+	$(BIN)/pybabel extract --no-location --sort-by-file -F babel.cfg -k _l -k lazy_gettext -o directory/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i directory/translations/messages.pot -d directory/translations
+	$(BIN)/pybabel compile -d directory/translations
 
 lint: install
 	$(BIN)/ruff check directory index imports tests benchmarks
