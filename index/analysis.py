@@ -8,8 +8,9 @@ Three layers, from strict to loose:
 
 * ``fold_word``: lower case, accents stripped (``José`` -> ``jose``), Arabic normalised
   (harakat, tatweel, alef forms, ة -> ه, ى -> ي). Used by every text field.
-* ``edge_ngrams``: word beginnings of 2-10 letters for as-you-type (a separate field is far
-  cheaper than Whoosh prefix queries).
+* ``edge_ngrams``: word beginnings of 2-10 letters. No longer indexed (as-you-type expands the
+  last word over in-memory lexicons, see search.Segment.prefixed); EdgeNgramTokenizer stays
+  because the pickled schema of an index built by an earlier version refers to it.
 * ``name_keys``: a consonant skeleton shared by Latin transliterations and Arabic script
   (Mohamed / Mohammed / Muhammad / محمد -> ``mhmd``), matched exactly in a low-weight field.
 """

@@ -27,20 +27,23 @@ import warnings
 from collections.abc import Iterable
 from datetime import date
 
+from whoosh import fields as whoosh_fields
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import FileIndex
+from whoosh.index import TOC, FileIndex
 from whoosh.index import LockError as WriterLockError
 
 from index.analysis import fold_word
 from index.schema import META_ID, build_schema
 from index.search import (
     MAX_QUERY_CHARS,
-    ClassWeighting,
+    Part,
     QueryTooLong,
     SearchQuery,
     SearchResult,
+    Segment,
     Snapshot,
-    run_search,
+    search_snapshot,
+    vocabulary_words,
 )
 
 CURRENT = "CURRENT"
@@ -63,8 +66,12 @@ class LockBusy(Exception):
     catch-up."""
 
 
-def document_fields(doc: dict) -> dict:
-    """A contact-point document (see the package docstring) as Whoosh field values."""
+def document_fields(doc: dict, *, labels: bool = True) -> dict:
+    """A contact-point document (see the package docstring) as Whoosh field values.
+
+    ``labels=False`` (an index with vocabulary terms) leaves out the country, specialism and
+    language labels: queries find those through the codes (search.VOCABULARY_FIELDS).
+    """
     given = doc.get("given_name") or ""
     family = doc.get("family_name") or ""
     native = doc.get("native_name") or ""
@@ -75,26 +82,19 @@ def document_fields(doc: dict) -> dict:
         v for v in (doc.get("organisation"), doc.get("organisation_native")) if v
     )
     country = (doc.get("country") or "").upper()
-    place = " ".join(v for v in (doc.get("country_names") or "", country) if v)
     specialisms = list(doc.get("specialisms") or [])
     languages = list(doc.get("languages") or [])
     verified_on = doc.get("last_verified_on")
     display = full_name + (f" ({native})" if native else "")
-    return {
+    fields = {
         "id": str(int(doc["id"])),
         "display_name": display or native,
         "name": names,
         "native_name": native,
         "name_key": "\n".join([full_name, *variants, native]),
-        # As-you-type covers who and where; titles and country names are common words that
-        # would double the size of this field for little use.
-        "prefix": "\n".join(v for v in (names, native, organisation, doc.get("city") or "") if v),
         "organisation": organisation,
         "title": doc.get("title") or "",
         "city": doc.get("city") or "",
-        "place": place,
-        "matter": " ".join([doc.get("specialism_labels") or "", *specialisms]),
-        "speaks": " ".join([doc.get("language_labels") or "", *languages]),
         "emails": " ".join(doc.get("emails") or []),
         "notes": doc.get("notes") or "",
         "country": country,
@@ -105,8 +105,14 @@ def document_fields(doc: dict) -> dict:
         "urgent": "1" if doc.get("urgent") else "0",
         "status": doc.get("status") or "active",
         "verified_day": verified_on.toordinal() if isinstance(verified_on, date) else 0,
-        "sort_name": fold_word(f"{family} {given} {native}".strip()) or "~",
+        "sort_name": (fold_word(f"{family} {given} {native}".strip()) or "~").encode("utf-8"),
     }
+    if labels:
+        fields["place"] = " ".join(v for v in (doc.get("country_names") or "", country) if v)
+        fields["matter"] = " ".join([doc.get("specialism_labels") or "", *specialisms])
+        fields["speaks"] = " ".join([doc.get("language_labels") or "", *languages])
+    # Empty values cost a field-length entry and nothing else; leave them out.
+    return {name: value for name, value in fields.items() if value != ""}
 
 
 def _is_indexed(doc: dict | None) -> bool:
@@ -115,14 +121,24 @@ def _is_indexed(doc: dict | None) -> bool:
 
 class SearchIndex:
     """One index directory, used by one process (many threads); other processes may share the
-    directory through their own SearchIndex."""
+    directory through their own SearchIndex.
 
-    def __init__(self, path: str, lock_timeout: float = 5.0):
+    ``vocabulary_terms`` ({"country": {label: code}, "specialism": {label: slug},
+    "language": {label: code}}), given once, lets queries match country, specialism and language
+    names through the codes, so the labels need not be indexed in every document.
+    """
+
+    def __init__(self, path: str, lock_timeout: float = 5.0,
+                 vocabulary_terms: dict[str, dict[str, str]] | None = None):  # fmt: skip
         self.path = os.path.abspath(path)
         self.lock_timeout = lock_timeout
+        self._vocabulary = vocabulary_words(vocabulary_terms)
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
         self._generation_dir: str | None = None
+        self._storage: FileStorage | None = None
+        # Segment id -> Segment: kept across index changes (see search.Segment).
+        self._segments: dict[str, Segment] = {}
 
     # --- locations ---------------------------------------------------------------------------
 
@@ -173,36 +189,68 @@ class SearchIndex:
 
     def close(self) -> None:
         with self._lock:
-            if self._snapshot is not None:
+            for segment in self._segments.values():
                 try:
-                    self._snapshot.close()
+                    segment.close()
                 except Exception:  # noqa: BLE001, S110 - closing a broken index must not fail
                     pass
+            self._segments = {}
             self._snapshot = None
             self._generation_dir = None
+            self._storage = None
 
     # --- reading -----------------------------------------------------------------------------
 
     def _fresh_snapshot(self) -> Snapshot:
-        """The process's searcher, refreshed if the index changed (call with self._lock held)."""
+        """The index as its latest table of contents describes it (call with self._lock held).
+
+        Segments already open are reused with their caches; only new segments are read, and
+        the deletions of the new table of contents apply.
+        """
         name = self._current_name()
         if name is None:
             self.close()
             raise IndexUnavailable("The search index does not exist yet; it must be rebuilt.")
-        if self._snapshot is None or name != self._generation_dir:
+        if name != self._generation_dir:
             self.close()
-            ix = self._open_ix(name)
-            self._snapshot = Snapshot(ix.searcher(weighting=ClassWeighting()))
+            self._storage = FileStorage(os.path.join(self.path, name), supports_mmap=False)
             self._generation_dir = name
-        elif not self._snapshot.searcher.up_to_date():
-            # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 it reuses segment readers by
-            # segment id, so deletions committed to an existing segment stay invisible (and
-            # segments merged away are read again). Open the new generation afresh instead.
-            ix = self._snapshot.searcher._ix
-            self.close()
-            self._snapshot = Snapshot(ix.searcher(weighting=ClassWeighting()))
-            self._generation_dir = name
-        return self._snapshot
+        storage = self._storage
+        for attempt in range(3):
+            generation = TOC._latest_generation(storage, "MAIN")
+            if self._snapshot is not None and self._snapshot.generation == generation:
+                return self._snapshot
+            if generation < 0:
+                raise IndexUnavailable(DAMAGED, "no table of contents")
+            try:
+                self._snapshot = self._read_snapshot(storage, generation)
+                return self._snapshot
+            except Exception:
+                # A writer may have committed and removed merged segments meanwhile.
+                if attempt == 2 or TOC._latest_generation(storage, "MAIN") == generation:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _read_snapshot(self, storage: FileStorage, generation: int) -> Snapshot:
+        toc = TOC.read(storage, "MAIN", generation)
+        parts, kept, offset = [], {}, 0
+        for whoosh_segment in toc.segments:
+            segment_id = whoosh_segment.segment_id()
+            segment = kept.get(segment_id) or self._segments.get(segment_id)
+            if segment is None:
+                segment = Segment(storage, toc.schema, whoosh_segment)
+            kept[segment_id] = segment
+            deleted = frozenset(whoosh_segment.deleted_docs() or ())
+            parts.append(Part(segment, offset, deleted))
+            offset += segment.doc_count
+        for segment_id, segment in self._segments.items():
+            if segment_id not in kept:
+                try:
+                    segment.close()
+                except Exception:  # noqa: BLE001, S110 - merged away; its files may be gone
+                    pass
+        self._segments = kept
+        return Snapshot(parts, generation, self._vocabulary)
 
     def _guarded(self, operation):
         with self._lock:
@@ -221,13 +269,13 @@ class SearchIndex:
     def check(self) -> None:
         """Raise IndexUnavailable unless the index opens and every segment file reads whole."""
 
-        def verify(snapshot: Snapshot) -> None:
+        def verify(_snapshot: Snapshot) -> None:
             # Reopen from scratch: a cached reader may hide damage done since.
             self.close()
             snapshot = self._fresh_snapshot()
             _read_watermark(snapshot)
-            reader = snapshot.reader
-            for segment_reader, _ in reader.leaf_readers():
+            for part in snapshot.parts:
+                segment_reader = part.segment.reader
                 segment = segment_reader.segment()
                 # Compound segment files carry their own directory of sub-files: opening
                 # them all and reading their last byte catches truncation.
@@ -239,11 +287,11 @@ class SearchIndex:
                             handle.seek(length - 1)
                             if len(handle.read(1)) != 1:
                                 raise IndexUnavailable(f"Segment {segment} is truncated.")
-            for docnum in reader.all_doc_ids():
-                reader.stored_fields(docnum)
-            for fieldname in reader.indexed_field_names():
-                for _ in reader.lexicon(fieldname):
-                    pass
+                for docnum in range(segment_reader.doc_count_all()):
+                    segment_reader.stored_fields(docnum)
+                for fieldname in segment_reader.indexed_field_names():
+                    for _ in segment_reader.lexicon(fieldname):
+                        pass
 
         self._guarded(verify)
 
@@ -251,7 +299,7 @@ class SearchIndex:
         if len(query.text or "") > MAX_QUERY_CHARS:
             # Refused before touching the index, with a message for the user.
             raise QueryTooLong(f"The search text is limited to {MAX_QUERY_CHARS} characters.")
-        return self._guarded(lambda snapshot: run_search(snapshot, query))
+        return self._guarded(lambda snapshot: search_snapshot(snapshot, query)[0])
 
     def suggest(self, prefix_text: str, limit: int = 8) -> list[tuple[int, str]]:
         query = SearchQuery(text=(prefix_text or "")[:200], per_page=max(1, limit))
@@ -259,13 +307,13 @@ class SearchIndex:
             return []
 
         def suggestions(snapshot: Snapshot) -> list[tuple[int, str]]:
-            result = run_search(snapshot, query, with_facets=False, with_highlights=False)
-            found = []
-            for hit in result.hits:
-                docnum = snapshot.searcher.document_number(id=str(hit.id))
-                stored = snapshot.searcher.stored_fields(docnum) if docnum is not None else {}
-                found.append((hit.id, stored.get("display_name") or ""))
-            return found
+            result, found = search_snapshot(
+                snapshot, query, with_facets=False, with_highlights=False
+            )
+            return [
+                (hit.id, snapshot.stored_fields(item.part, item.docnum).get("display_name") or "")
+                for hit, item in zip(result.hits, found)
+            ]
 
         return self._guarded(suggestions)
 
@@ -275,6 +323,7 @@ class SearchIndex:
         """Apply changes with a sequence above the watermark, in order, in one commit."""
         if not changes:
             return self.watermark()
+        labels = not self._vocabulary
         for _attempt in range(3):
             name = self._current_name()
             if name is None:
@@ -306,9 +355,14 @@ class SearchIndex:
                 latest: dict[int, dict | None] = {}
                 for _seq, contact_point_id, doc in pending:
                     latest[int(contact_point_id)] = doc
+                # An index built by an earlier version kept the sort name as a term (until the
+                # next rebuild): give it the text it expects.
+                text_sort_name = not isinstance(writer.schema["sort_name"], whoosh_fields.COLUMN)
                 for contact_point_id, doc in latest.items():
                     if _is_indexed(doc):
-                        fields = document_fields({**doc, "id": contact_point_id})
+                        fields = document_fields({**doc, "id": contact_point_id}, labels=labels)
+                        if text_sort_name:
+                            fields["sort_name"] = fields["sort_name"].decode("utf-8")
                         writer.update_document(**fields)
                     else:
                         writer.delete_by_term("id", str(int(contact_point_id)))
@@ -333,20 +387,26 @@ class SearchIndex:
     def rebuild(self, documents: Iterable[dict], watermark: int, *, procs: int = 1) -> None:
         """Build a fresh single-segment index beside the live one, then swap it in atomically.
 
-        ``procs`` > 1 uses Whoosh's multiprocess writer (documents are indexed in parallel and
-        merged into one segment at commit).
+        ``procs`` > 1 uses Whoosh's multiprocess writer (documents are analysed in parallel and
+        their postings merged into one segment at commit). Since the schema indexes only what
+        cannot be derived at query time, merging the postings costs the main process about as
+        much as indexing them itself did: measured on 2 cores, one writer is as fast and uses
+        half the CPU, so it is the default.
         """
         os.makedirs(self.path, exist_ok=True)
+        labels = not self._vocabulary
         name, ix = self._new_generation()
         try:
             if procs > 1:
-                writer = ix.writer(procs=procs, multisegment=False, limitmb=256)
+                writer = ix.writer(procs=procs, multisegment=False, limitmb=256, batchsize=500)
             else:
-                writer = ix.writer(limitmb=256)
+                # A pool that overflows spills sorted runs to disk and merges them again: 512 MB
+                # keeps 100,000 documents in memory (a third less CPU than 256 MB).
+                writer = ix.writer(limitmb=512)
             try:
                 for doc in documents:
                     if _is_indexed(doc):
-                        writer.add_document(**document_fields(doc))
+                        writer.add_document(**document_fields(doc, labels=labels))
                 writer.add_document(id=META_ID, watermark=int(watermark))
             except BaseException:
                 writer.cancel()
@@ -386,10 +446,11 @@ def _cancel_quietly(writer) -> None:
 
 
 def _read_watermark(snapshot: Snapshot) -> int:
-    stored = snapshot.searcher.document(id=META_ID)
-    if stored is None:
-        raise IndexUnavailable("The search index has no watermark; it must be rebuilt.")
-    return int(stored["watermark"])
+    for part in reversed(snapshot.parts):
+        for docnum in part.segment.meta_docs():
+            if docnum not in part.deleted:
+                return int(snapshot.stored_fields(part, docnum)["watermark"])
+    raise IndexUnavailable("The search index has no watermark; it must be rebuilt.")
 
 
 def _writer_watermark(writer) -> int:

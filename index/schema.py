@@ -2,14 +2,24 @@
 
 The index is a projection of the database: it holds what search needs to find, filter, facet,
 sort and highlight, and the caller loads the rows by id. Text fields share one folding analyzer
-so that a query word is one term for every field; looser matching (name keys, word beginnings)
-gets fields of its own, so its weight can be set below exact matches at query time.
+so that a query word is one term for every field; cross-script name keys get a field of their
+own, so their weight can be set below exact matches at query time.
+
+Indexing cost is one posting per (document, distinct term), and building is pure Python, so
+the schema indexes only what cannot be derived at query time:
+
+* word beginnings (as-you-type) are not indexed: the query expands the last word over the
+  in-memory lexicons of the name, organisation and city fields (search.Segment.prefixed);
+* with vocabulary terms (SearchIndex(vocabulary_terms=...)), the labels of countries,
+  specialisms and languages are not indexed per document: a query word that is a label word
+  becomes a filter-like match on the codes in ``country`` / ``specialism`` / ``language``;
+* sort keys and the verified day are columns only (no terms).
 """
 
 from whoosh import fields
-from whoosh.columns import RefBytesColumn, VarBytesColumn
+from whoosh.columns import NumericColumn, RefBytesColumn, VarBytesColumn
 
-from index.analysis import folding_analyzer, name_key_analyzer, prefix_analyzer
+from index.analysis import folding_analyzer, name_key_analyzer
 
 # Value of the ``id`` field of the one document that carries the index's watermark; keeping it
 # in the index makes the watermark part of the same commit as the changes it describes.
@@ -31,27 +41,24 @@ def build_schema() -> fields.Schema:
         native_name=fields.TEXT(analyzer=folded, stored=True, phrase=False),
         # Cross-script consonant keys of every name (see analysis.skeleton); lower weight.
         name_key=fields.KEYWORD(analyzer=name_key_analyzer()),
-        # Word beginnings (2-10 letters) of names, organisation and city:
-        # the last query word is matched here (as-you-type).
-        prefix=fields.KEYWORD(analyzer=prefix_analyzer()),
         # Organisation name and its native-script name.
         organisation=fields.TEXT(analyzer=folded, stored=True, phrase=False),
         # Job title.
         title=fields.TEXT(analyzer=folded, stored=True, phrase=False),
         # City.
         city=fields.TEXT(analyzer=folded, stored=True, phrase=False),
-        # Country names in English, French and Arabic plus the ISO code.
+        # Country names (en, fr, ar) -- only when the index has no vocabulary terms.
         place=fields.TEXT(analyzer=folded, phrase=False),
-        # Specialism labels (en, fr, ar) and slugs.
+        # Specialism labels (en, fr, ar) -- only when the index has no vocabulary terms.
         matter=fields.TEXT(analyzer=folded, phrase=False),
-        # Language labels and ISO 639-1 codes.
+        # Language labels -- only when the index has no vocabulary terms.
         speaks=fields.TEXT(analyzer=folded, phrase=False),
         # E-mail addresses, split into words (local part, domain parts).
         emails=fields.TEXT(analyzer=folded, phrase=False),
         # Free-text notes: lowest weight; stored for highlighting.
         notes=fields.TEXT(analyzer=folded, stored=True, phrase=False),
         # --- filters and facets (exact slugs, never analysed) ---
-        # ISO alpha-2 country code; column for facet counts and the country sort.
+        # ISO alpha-2 country code; column for the country sort.
         country=fields.ID(sortable=RefBytesColumn()),
         # Network slugs (multi-valued).
         network=fields.KEYWORD(),
@@ -65,10 +72,10 @@ def build_schema() -> fields.Schema:
         urgent=fields.ID(),
         # Entry status: active / inactive (archived entries are not indexed).
         status=fields.ID(),
-        # Last-verified date as a day ordinal (0 = never); the verified filter/facet and sort.
-        verified_day=fields.NUMERIC(bits=32, signed=False, sortable=True),
-        # Folded "family given" for the name sort.
-        sort_name=fields.ID(sortable=VarBytesColumn()),
+        # Last-verified date as a day ordinal (0 = never): the verified filter/facet and sort.
+        verified_day=fields.COLUMN(NumericColumn("I", default=0)),
+        # Folded "family given native" (UTF-8) for the name sort.
+        sort_name=fields.COLUMN(VarBytesColumn()),
     )
     for field_type in dict(schema.items()).values():
         if field_type.indexed and not field_type.scorable:

@@ -1,27 +1,42 @@
-"""Safe query building, filters, facets, sorting, paging and highlighting over one searcher.
+"""Safe query building, filters, facets, sorting, paging and highlighting over the index.
 
 User text never reaches Whoosh's query parser: it is cut into folded words (analysis.words) and
-each word becomes an OR of Term queries built here, with boosts that encode the ranking rules
-(names > organisation/title > notes; exact > cross-script key > typo > prefix). Scores ignore
-term frequency and length, so those classes, not word statistics, decide the order.
+each word becomes a set of *clauses* (a field and term, or a group of terms counted once), with
+boosts that encode the ranking rules (names > organisation/title > notes; exact > cross-script
+key > typo > prefix). Scores ignore term frequency and length, so those classes, not word
+statistics, decide the order: a clause scores boost * (1 + min(idf, 10) / 20), a word the sum
+of its matching clauses, a document the sum over the words (all words required; if nobody has
+them all, any word).
 
-Everything derived from the index that many queries reuse (facet value -> docnums, sort ranks,
-filter results, typo expansions) is cached on a ``Snapshot``, one per Whoosh searcher; a new
-snapshot is made when the searcher is refreshed.
+Whoosh stores the index; evaluation is done here, segment by segment, on posting lists read
+once and kept in memory (Whoosh's matcher tree cost ~13 us per matching document, which made
+broad words and short prefixes the slow tail). Filters and facets are bitsets (Python ints):
+counting a facet value is one AND and a popcount.
+
+Caching is per *segment* (``Segment``): Whoosh never changes a segment's documents, only marks
+some deleted (in the table of contents), so what is derived from a segment -- posting lists,
+lexicons, facet bitsets, sort columns and orders, typo expansions -- stays valid when the index
+changes. After an edit only the new small segment is read; deletions are applied per query
+(``Part``). A rebuild makes new segments, so everything is read afresh.
 """
 
 from __future__ import annotations
 
 import heapq
 import html
+import math
+import re
+import sys
+from array import array
+from bisect import bisect_left
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from whoosh import query as wq
-from whoosh import scoring
-from whoosh.searching import Searcher
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.reading import SegmentReader, TermNotFound
 
-from index.analysis import _WORD_RE, MAX_NGRAM, fold_word, query_name_keys, skeleton
+from index.analysis import _WORD_RE, MAX_NGRAM, fold_word, query_name_keys, skeleton, words
 from index.schema import HIGHLIGHT_FIELDS, META_ID
 
 MAX_QUERY_CHARS = 200
@@ -30,7 +45,7 @@ FACET_FIELDS = ("country", "network", "specialism", "language", "kind", "urgent"
 FILTER_FIELDS = FACET_FIELDS + ("status",)
 SORTS = ("relevance", "name", "country", "last_verified")
 
-# Ranking ladder: the boost of a Term decides its class, idf only breaks ties within a class.
+# Ranking ladder: the boost of a clause decides its class, idf only breaks ties within a class.
 EXACT_BOOSTS = {
     "name": 10.0,
     "native_name": 10.0,
@@ -49,8 +64,19 @@ PREFIX_BOOST = 2.5
 FUZZY_FACTOR = 0.5
 FUZZY_FIELDS_LATIN = ("name", "organisation", "city")
 FUZZY_FIELDS_ARABIC = ("native_name", "organisation")
+# As-you-type: the last word is also a prefix of a word of these fields.
+PREFIX_FIELDS = ("name", "native_name", "organisation", "city")
+# Vocabularies given as terms: the filter field and the label field (indexes built without
+# vocabulary terms, or by an older version, hold the labels there).
+VOCABULARY_FIELDS = {"country": "place", "specialism": "matter", "language": "speaks"}
+VOCABULARY_BOOST = 3.0
+VOCABULARY_MAX_CODES = 8
 NETWORK_BOOST = 0.6  # "find a counterpart": score multiplier 1 + this for a preferred network
 LANGUAGE_BOOST = 0.3
+
+# Memory bounds per segment (posting entries are 4 bytes).
+POSTINGS_BUDGET = 4_000_000
+FUZZY_CACHE = 4096
 
 
 class QueryTooLong(ValueError):
@@ -84,32 +110,73 @@ class SearchResult:
     facets: dict[str, dict[str, int]]
 
 
-# --- scoring ----------------------------------------------------------------------------------
+# --- vocabularies -------------------------------------------------------------------------------
 
 
-class _ClassScorer(scoring.BaseScorer):
-    def __init__(self, value: float):
-        self.value = value
+def vocabulary_words(vocabulary_terms: dict[str, dict[str, str]] | None) -> dict[str, dict]:
+    """{"country": {folded word: (codes...)}, ...} from {"country": {label: code}, ...}.
 
-    def supports_block_quality(self):
-        return False
+    Every word of a label counts (as when the labels were indexed per document): "asset
+    recovery" is two words, each pointing at asset-recovery; the codes themselves are words too.
+    Words of many labels ("of", "republic", "de" in official names) are left out: they would
+    match nearly everybody.
+    """
+    result: dict[str, dict[str, tuple[str, ...]]] = {}
+    for vocabulary, terms in (vocabulary_terms or {}).items():
+        if vocabulary not in VOCABULARY_FIELDS:
+            continue
+        table: dict[str, set[str]] = {}
+        for label, code in (terms or {}).items():
+            if not code:
+                continue
+            code = code.upper() if vocabulary == "country" else code
+            for word in words(label) + words(code):
+                table.setdefault(word, set()).add(code)
+        result[vocabulary] = {
+            word: tuple(sorted(codes))
+            for word, codes in table.items()
+            if len(codes) <= VOCABULARY_MAX_CODES
+        }
+    return result
 
-    def score(self, matcher):
-        return self.value
 
-    def max_quality(self):
-        return self.value
+# --- bitsets ------------------------------------------------------------------------------------
+
+_BIT = [1 << i for i in range(8)]
+_BYTE_BITS = [tuple(i for i in range(8) if byte >> i & 1) for byte in range(256)]
+_NONZERO = re.compile(rb"[^\x00]+")
 
 
-class ClassWeighting(scoring.WeightingModel):
-    """Score = 1 + idf/20 (idf capped at 10), times the Term's boost: a rare exact word beats a
-    common exact word, but no word statistics lift a fuzzy match above an exact one."""
+def bits_of(docnums) -> int:
+    """A bitset (int) of the given docnums."""
+    docnums = list(docnums)
+    if not docnums:
+        return 0
+    table = bytearray((max(docnums) >> 3) + 1)
+    for d in docnums:
+        table[d >> 3] |= _BIT[d & 7]
+    return int.from_bytes(table, "little")
 
-    def supports_block_quality(self):
-        return False
 
-    def scorer(self, searcher, fieldname, text, qf=1):
-        return _ClassScorer(1.0 + min(searcher.idf(fieldname, text), 10.0) / 20.0)
+def positions(bits: int) -> list[int]:
+    """The docnums of a bitset, ascending."""
+    if not bits:
+        return []
+    data = bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
+    found: list[int] = []
+    extend = found.extend
+    for run in _NONZERO.finditer(data):
+        byte_index = run.start()
+        for byte in run.group():
+            base = byte_index << 3
+            extend([base + i for i in _BYTE_BITS[byte]])
+            byte_index += 1
+    return found
+
+
+def bit_table(bits: int, size: int) -> bytes:
+    """Bytes form of a bitset for fast membership tests: table[d >> 3] >> (d & 7) & 1."""
+    return bits.to_bytes((size >> 3) + 1, "little")
 
 
 # --- typo expansion (Damerau: a swap of neighbours is one edit) ---------------------------------
@@ -123,152 +190,289 @@ def max_edits(word: str) -> int:
     return 0
 
 
-def _swaps(word: str) -> list[str]:
-    # The first letter stays fixed, as in the Levenshtein expansion (prefixlength=1).
-    return [
-        word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-        for i in range(1, len(word) - 1)
-        if word[i] != word[i + 1]
-    ]
+def _within_one(a: str, b: str) -> bool:
+    """Optimal string alignment distance of a and b is at most 1."""
+    la, lb = len(a), len(b)
+    if la == lb:
+        i = 0
+        while i < la and a[i] == b[i]:
+            i += 1
+        if i >= la - 1 or a[i + 1 :] == b[i + 1 :]:
+            return True
+        return a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    if la < lb:
+        a, b, la, lb = b, a, lb, la
+    if la - lb != 1:
+        return False
+    i = 0
+    while i < lb and a[i] == b[i]:
+        i += 1
+    return a[i + 1 :] == b[i:]
 
 
 def _is_arabic(word: str) -> bool:
     return any("\u0600" <= c <= "\u06ff" for c in word)
 
 
-# --- per-searcher caches ------------------------------------------------------------------------
+# --- per-segment data ---------------------------------------------------------------------------
+
+# Posting lists are arrays of unsigned 32-bit docnums: 4 bytes an entry, against ~36 in a tuple.
+_EMPTY = array("I")
 
 
-class Snapshot:
-    """One Whoosh searcher plus what we derived from it. Not thread-safe: callers hold a lock."""
+def _read_ids(matcher) -> array:
+    """Every docnum of a postings matcher, deletions *not* applied, block by block."""
+    if not isinstance(matcher, W3LeafMatcher):
+        return array("I", matcher.all_ids())
+    found = array("I")
+    while matcher.is_active():
+        matcher._read_ids()
+        found.extend(matcher._ids)
+        matcher._next_block()
+    return found
 
-    def __init__(self, searcher: Searcher):
-        self.searcher = searcher
-        self.reader = searcher.reader()
-        self._values: dict[str, dict[str, set[int]]] = {}
-        self._live: set[int] | None = None
+
+class Segment:
+    """One Whoosh segment: its reader and what is derived from it, valid for its lifetime.
+
+    Docnums here are local to the segment and deletions are ignored (``Part`` applies them).
+    Not thread-safe: SearchIndex calls it under its lock.
+    """
+
+    def __init__(self, storage, schema, segment):
+        self.id = segment.segment_id()
+        self.reader = SegmentReader(storage, schema, segment)
+        self.schema = schema
+        self.doc_count = segment.doc_count_all()
+        self._terms = self.reader._terms
+        self._postings: OrderedDict[tuple, array] = OrderedDict()
+        self._postings_size = 0
+        self._lexicons: dict[str, list[str]] = {}
+        self._facets: dict[str, dict[str, int]] = {}
         self._columns: dict[str, list] = {}
-        self._ranks: dict[str, list[int]] = {}
-        self._orders: dict[str, list[int]] = {}
-        self._filters: dict[tuple, set[int]] = {}
-        self._verified: dict[int, set[int]] = {}
-        self._fuzzy: dict[tuple[str, str, int], list[str]] = {}
-        self._facets: dict[tuple, dict] = {}
+        self._orders: dict[str, array] = {}
+        self._verified: dict[int, int] = {}
+        self._fuzzy: dict[tuple[str, str, int], tuple[str, ...]] = {}
+        self._meta: array | None = None
 
-    def close(self):
-        self.searcher.close()
+    def close(self) -> None:
+        self.reader.close()
 
-    @property
-    def doc_count(self) -> int:
-        return self.reader.doc_count_all()
+    # postings and lexicons
 
-    def live(self) -> set[int]:
-        if self._live is None:
-            live = set(self.reader.all_doc_ids())
-            if ("id", META_ID) in self.reader:
-                live.difference_update(self.reader.postings("id", META_ID).all_ids())
-            self._live = live
-        return self._live
+    def _load(self, key: tuple) -> array:
+        kind = key[0]
+        if kind == "t":
+            _, fieldname, text = key
+            try:
+                matcher = self._terms.matcher(
+                    fieldname, text.encode("utf-8"), self.schema[fieldname].format
+                )
+            except (TermNotFound, KeyError):
+                return _EMPTY
+            return _read_ids(matcher)
+        if kind == "p":  # docs with a word starting with key[1] in a PREFIX_FIELDS field
+            prefix = key[1]
+            lists = [
+                self.docs(("t", fieldname, term))
+                for fieldname in PREFIX_FIELDS
+                for term in self.prefixed(fieldname, prefix)
+            ]
+            if "prefix" in self.schema.names():  # an index built by an older version
+                lists.append(self.docs(("t", "prefix", prefix[:MAX_NGRAM])))
+            return _union(lists)
+        # "v": docs with one of the codes key[3] in filter field key[1] or the label word key[4]
+        # in label field key[2].
+        _, fieldname, label_field, codes, word = key
+        lists = [self.docs(("t", fieldname, code)) for code in codes]
+        lists.append(self.docs(("t", label_field, word)))
+        return _union(lists)
 
-    def values(self, fieldname: str) -> dict[str, set[int]]:
-        cached = self._values.get(fieldname)
+    def docs(self, key: tuple) -> array:
+        """Sorted local docnums of a clause key: ("t", field, term), ("p", prefix) or
+        ("v", field, label_field, codes, word)."""
+        cached = self._postings.get(key)
+        if cached is not None:
+            self._postings.move_to_end(key)
+            return cached
+        found = self._load(key)
+        self._postings[key] = found
+        self._postings_size += len(found) + 8
+        while self._postings_size > POSTINGS_BUDGET and len(self._postings) > 1:
+            _, evicted = self._postings.popitem(last=False)
+            self._postings_size -= len(evicted) + 8
+        return found
+
+    def lexicon(self, fieldname: str) -> list[str]:
+        cached = self._lexicons.get(fieldname)
         if cached is None:
-            cached = {}
-            for btext in self.reader.lexicon(fieldname):
-                text = btext.decode("utf-8")
-                cached[text] = set(self.reader.postings(fieldname, btext).all_ids())
-            self._values[fieldname] = cached
+            if fieldname in self.schema.names() and self.schema[fieldname].indexed:
+                cached = [term.decode("utf-8") for term in self.reader.lexicon(fieldname)]
+            else:
+                cached = []
+            self._lexicons[fieldname] = cached
+        return cached
+
+    def prefixed(self, fieldname: str, prefix: str) -> list[str]:
+        lexicon = self.lexicon(fieldname)
+        found = []
+        for i in range(bisect_left(lexicon, prefix), len(lexicon)):
+            if not lexicon[i].startswith(prefix):
+                break
+            found.append(lexicon[i])
+        return found
+
+    def expansions(self, fieldname: str, word: str, edits: int) -> tuple[str, ...]:
+        """Words of ``fieldname`` within ``edits`` Damerau edits of ``word`` (not itself), the
+        first letter fixed (a typo there is rare, and checking it costs the most)."""
+        cache_key = (fieldname, word, edits)
+        cached = self._fuzzy.get(cache_key)
+        if cached is None:
+            lexicon = self.lexicon(fieldname)
+            start = bisect_left(lexicon, word[0])
+            end = bisect_left(lexicon, word[0] + "\U0010ffff", start)
+            length = len(word)
+            if edits == 1:
+                found = [
+                    term for term in lexicon[start:end]
+                    if abs(len(term) - length) <= 1 and term != word and _within_one(term, word)
+                ]  # fmt: skip
+            else:
+                found = [
+                    term for term in lexicon[start:end]
+                    if abs(len(term) - length) <= edits and term != word
+                    and _damerau(term, word, edits)
+                ]  # fmt: skip
+            cached = tuple(found)
+            if len(self._fuzzy) > FUZZY_CACHE:
+                self._fuzzy.clear()
+            self._fuzzy[cache_key] = cached
+        return cached
+
+    # filters, facets, sorting
+
+    def meta_docs(self) -> array:
+        if self._meta is None:
+            self._meta = self.docs(("t", "id", META_ID))
+        return self._meta
+
+    def facet_bits(self, fieldname: str) -> dict[str, int]:
+        cached = self._facets.get(fieldname)
+        if cached is None:
+            cached = {term: bits_of(self.docs(("t", fieldname, term)))
+                      for term in self.lexicon(fieldname)}  # fmt: skip
+            self._facets[fieldname] = cached
         return cached
 
     def column(self, fieldname: str) -> list:
         cached = self._columns.get(fieldname)
         if cached is None:
-            cached = []
-            for leaf, _offset in self.reader.leaf_readers():
-                column = leaf.column_reader(fieldname)
+            count = self.doc_count
+            if fieldname in self.schema.names() and self.reader.has_column(fieldname):
+                column = self.reader.column_reader(fieldname)
                 values = list(column)
-                if len(values) != leaf.doc_count_all():
-                    # A segment without this column yields nothing when iterated.
-                    values = [column[d] for d in range(leaf.doc_count_all())]
-                cached.extend(values)
+                if len(values) != count:
+                    values = [column[d] for d in range(count)]
+            else:
+                values = [None] * count
+            if fieldname in ("sort_name", "country"):
+                values = [sys.intern(_text(v)) for v in values]
+            elif fieldname == "verified_day":
+                values = [v or 0 for v in values]
+            cached = values
             self._columns[fieldname] = cached
         return cached
 
-    def verified(self, cutoff_day: int) -> set[int]:
+    def verified_bits(self, cutoff_day: int) -> int:
         cached = self._verified.get(cutoff_day)
         if cached is None:
             days = self.column("verified_day")
-            cached = {d for d in self.live() if days[d] and days[d] >= cutoff_day}
+            cached = bits_of(d for d, day in enumerate(days) if day and day >= cutoff_day)
             if len(self._verified) > 4:
                 self._verified.clear()
             self._verified[cutoff_day] = cached
         return cached
 
-    def _sort_key(self, sort: str):
+    def sort_key(self, sort: str):
         names = self.column("sort_name")
         if sort == "country":
             countries = self.column("country")
             return lambda d: (countries[d], names[d])
         if sort == "last_verified":
             days = self.column("verified_day")
-            return lambda d: (-(days[d] or 0), names[d])
+            return lambda d: (-days[d], names[d])
         return names.__getitem__
-
-    def rank(self, sort: str) -> list[int]:
-        """rank[docnum] = position of the doc in the given order (name, country, last_verified)."""
-        cached = self._ranks.get(sort)
-        if cached is None:
-            order = self.order(sort)
-            cached = [0] * self.doc_count
-            for position, docnum in enumerate(order):
-                cached[docnum] = position
-            self._ranks[sort] = cached
-        return cached
 
     def order(self, sort: str) -> list[int]:
         cached = self._orders.get(sort)
         if cached is None:
-            cached = sorted(range(self.doc_count), key=self._sort_key(sort))
+            cached = array("I", sorted(range(self.doc_count), key=self.sort_key(sort)))
             self._orders[sort] = cached
         return cached
 
-    def filter_set(self, key: str, values: tuple[str, ...], cutoff_day: int) -> set[int]:
-        cache_key = (key, values, cutoff_day if key == "verified" else 0)
-        cached = self._filters.get(cache_key)
-        if cached is None:
-            facet = self.facet_values(key, cutoff_day)
-            cached = set()
-            for value in values:
-                cached |= facet.get(value, set())
-            if len(self._filters) > 256:
-                self._filters.clear()
-            self._filters[cache_key] = cached
-        return cached
 
-    def facet_values(self, key: str, cutoff_day: int) -> dict[str, set[int]]:
-        if key == "verified":
-            verified = self.verified(cutoff_day)
-            return {"1": verified, "0": self.live() - verified}
-        return self.values(key)
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    return str(value)
 
-    def expansions(self, fieldname: str, word: str, edits: int) -> list[str]:
-        """Indexed words of ``fieldname`` within ``edits`` Damerau edits of ``word`` (not itself)."""
-        cache_key = (fieldname, word, edits)
-        cached = self._fuzzy.get(cache_key)
-        if cached is None:
-            found = set(self.reader.terms_within(fieldname, word, edits, prefix=1))
-            for swapped in _swaps(word):
-                if edits == 1:
-                    if (fieldname, swapped) in self.reader:
-                        found.add(swapped)
-                else:
-                    found.update(self.reader.terms_within(fieldname, swapped, edits - 1, prefix=1))
-            found.discard(word)
-            cached = sorted(found)
-            if len(self._fuzzy) > 4096:
-                self._fuzzy.clear()
-            self._fuzzy[cache_key] = cached
-        return cached
+
+def _union(lists: list) -> array:
+    lists = [docs for docs in lists if docs]
+    if not lists:
+        return _EMPTY
+    if len(lists) == 1:
+        return lists[0]
+    return array("I", sorted(set().union(*lists)))
+
+
+class Part:
+    """A segment as one table of contents sees it: its docnum offset and its deletions."""
+
+    def __init__(self, segment: Segment, offset: int, deleted: frozenset[int]):
+        self.segment = segment
+        self.offset = offset
+        self.deleted = deleted
+        self._live: int | None = None
+        self._dead: frozenset[int] | None = None
+
+    def dead(self) -> frozenset[int]:
+        """Deleted docs and the watermark document: never results."""
+        if self._dead is None:
+            self._dead = self.deleted | frozenset(self.segment.meta_docs())
+        return self._dead
+
+    def live_bits(self) -> int:
+        if self._live is None:
+            live = (1 << self.segment.doc_count) - 1
+            dead = self.dead()
+            if dead:
+                live &= ~bits_of(dead)
+            self._live = live
+        return self._live
+
+
+class Snapshot:
+    """The index as one table of contents describes it: segments in docnum order.
+
+    Not thread-safe: callers hold a lock.
+    """
+
+    def __init__(self, parts: list[Part], generation: int, vocabulary: dict | None = None):
+        self.parts = parts
+        self.generation = generation
+        self.vocabulary = vocabulary or {}
+        self.doc_count_all = sum(part.segment.doc_count for part in parts)
+        self._facets: dict[tuple, dict] = {}
+
+    def idf(self, document_frequency: int) -> float:
+        # Whoosh's idf (deleted documents still count, as in Whoosh).
+        return math.log(self.doc_count_all / (document_frequency + 1)) + 1
+
+    def stored_fields(self, part: Part, docnum: int) -> dict:
+        return part.segment.reader.stored_fields(docnum)
 
 
 # --- query building -----------------------------------------------------------------------------
@@ -290,43 +494,97 @@ def query_words(text: str) -> _Words:
     return _Words(found, query_name_keys(found))
 
 
-def word_query(snapshot: Snapshot, word: str, keys: set[str], is_last: bool) -> wq.Query:
-    clauses: list[wq.Query] = [
-        wq.Term(fieldname, word, boost=boost) for fieldname, boost in EXACT_BOOSTS.items()
-    ]
-    clauses.extend(wq.Term("name_key", key, boost=KEY_BOOST) for key in sorted(keys))
+def word_clauses(snapshot: Snapshot, word: str, keys: set[str], is_last: bool):
+    """[(clause key, boost)] of one query word; a document scores each clause it matches."""
+    clauses: list[tuple[tuple, float]] = []
+    for fieldname, boost in EXACT_BOOSTS.items():
+        if fieldname in ("place", "matter", "speaks") and snapshot.vocabulary:
+            continue  # below, with the codes
+        clauses.append((("t", fieldname, word), boost))
+    for vocabulary, label_field in VOCABULARY_FIELDS.items():
+        table = snapshot.vocabulary.get(vocabulary)
+        if table is None:
+            if snapshot.vocabulary:
+                clauses.append((("t", label_field, word), EXACT_BOOSTS[label_field]))
+            continue
+        codes = table.get(word)
+        if codes:
+            clauses.append((("v", vocabulary, label_field, codes, word), VOCABULARY_BOOST))
+        else:
+            clauses.append((("t", label_field, word), VOCABULARY_BOOST))
+    clauses.extend((("t", "name_key", key), KEY_BOOST) for key in sorted(keys))
     edits = max_edits(word)
     if edits:
         fuzzy_fields = FUZZY_FIELDS_ARABIC if _is_arabic(word) else FUZZY_FIELDS_LATIN
         for fieldname in fuzzy_fields:
+            expanded: set[str] = set()
+            for part in snapshot.parts:
+                expanded.update(part.segment.expansions(fieldname, word, edits))
             boost = EXACT_BOOSTS[fieldname] * FUZZY_FACTOR
-            for expansion in snapshot.expansions(fieldname, word, edits):
-                clauses.append(wq.Term(fieldname, expansion, boost=boost))
+            clauses.extend((("t", fieldname, term), boost) for term in sorted(expanded))
     if is_last and len(word) >= 2:
-        clauses.append(wq.Term("prefix", word[:MAX_NGRAM], boost=PREFIX_BOOST))
-    return wq.Or(clauses)
+        clauses.append((("p", word[:MAX_NGRAM]), PREFIX_BOOST))
+    return clauses
 
 
-def text_query(snapshot: Snapshot, parsed: _Words, require_all: bool) -> wq.Query:
-    last = len(parsed.words) - 1
-    per_word = [
-        word_query(snapshot, word, parsed.keys[i], i == last) for i, word in enumerate(parsed.words)
-    ]
-    if len(per_word) == 1:
-        return per_word[0]
-    return wq.And(per_word) if require_all else wq.Or(per_word)
+def _weighted(snapshot: Snapshot, clauses) -> list[tuple[tuple, float, list]]:
+    """Clauses with their weight and their docs in each part; clauses matching nothing dropped."""
+    weighted = []
+    for key, boost in clauses:
+        per_part = [part.segment.docs(key) for part in snapshot.parts]
+        frequency = sum(len(docs) for docs in per_part)
+        if frequency:
+            weight = boost * (1.0 + min(snapshot.idf(frequency), 10.0) / 20.0)
+            weighted.append((key, weight, per_part))
+    return weighted
 
 
-def _matches(snapshot: Snapshot, q: wq.Query) -> dict[int, float]:
-    """Every matching docnum with its score, in one pass (no second pass for counts)."""
+def _score_all(clauses, index: int) -> dict[int, float]:
     scores: dict[int, float] = {}
-    searcher = snapshot.searcher
-    for sub, offset in searcher.leaf_searchers():
-        matcher = q.matcher(sub, searcher.context())
-        while matcher.is_active():
-            scores[offset + matcher.id()] = matcher.score()
-            matcher.next()
+    get = scores.get
+    for _key, weight, per_part in clauses:
+        for d in per_part[index]:
+            scores[d] = get(d, 0.0) + weight
     return scores
+
+
+def _score_within(clauses, index: int, candidates: dict[int, float]) -> dict[int, float]:
+    """Scores of one word for the candidate docs only (each has matched the earlier words)."""
+    scores: dict[int, float] = {}
+    get = scores.get
+    many = len(candidates)
+    for _key, weight, per_part in clauses:
+        docs = per_part[index]
+        if not docs:
+            continue
+        if many * 12 < len(docs):
+            size = len(docs)
+            hits = []
+            for d in candidates:
+                i = bisect_left(docs, d)
+                if i < size and docs[i] == d:
+                    hits.append(d)
+        else:
+            hits = candidates.keys() & docs
+        for d in hits:
+            scores[d] = get(d, 0.0) + weight
+    return scores
+
+
+def _match_part(word_clauses_list, index: int, require_all: bool) -> dict[int, float]:
+    if not require_all or len(word_clauses_list) == 1:
+        if len(word_clauses_list) == 1:
+            return _score_all(word_clauses_list[0], index)
+        return _score_all([c for clauses in word_clauses_list for c in clauses], index)
+    # The rarest word first: later words only look at the docs still in the running.
+    ordered = sorted(word_clauses_list, key=lambda clauses: sum(len(c[2][index]) for c in clauses))
+    total = _score_all(ordered[0], index)
+    for clauses in ordered[1:]:
+        if not total:
+            break
+        scores = _score_within(clauses, index, total)
+        total = {d: total[d] + score for d, score in scores.items()}
+    return total
 
 
 # --- search ------------------------------------------------------------------------------------
@@ -350,122 +608,228 @@ def _normalised_filters(filters: dict[str, list[str]]) -> dict[str, tuple[str, .
     return result
 
 
+def _facet_values(part: Part, key: str, cutoff: int) -> dict[str, int]:
+    if key == "verified":
+        verified = part.segment.verified_bits(cutoff)
+        return {"1": verified, "0": part.live_bits() & ~verified}
+    return part.segment.facet_bits(key)
+
+
+def _filter_bits(part: Part, key: str, values: tuple[str, ...], cutoff: int) -> int:
+    facet = _facet_values(part, key, cutoff)
+    bits = 0
+    for value in values:
+        bits |= facet.get(value, 0)
+    return bits
+
+
+def _first_in_order(segment: Segment, sort: str, bits: int, wanted: int) -> list[int]:
+    """The first ``wanted`` docs of a bitset in the segment's sort order."""
+    count = bits.bit_count()
+    size = segment.doc_count
+    if wanted * size < 4 * count * count:
+        # Dense: walk the precomputed order and stop once the page is full (expected length
+        # wanted * size / count).
+        table = bit_table(bits, size)
+        chosen = []
+        for d in segment.order(sort):
+            if table[d >> 3] >> (d & 7) & 1:
+                chosen.append(d)
+                if len(chosen) >= wanted:
+                    break
+        return chosen
+    return heapq.nsmallest(wanted, positions(bits), key=segment.sort_key(sort))
+
+
+def _drop_dead(snapshot: Snapshot, part_scores: list[dict[int, float]]) -> None:
+    for part, scores in zip(snapshot.parts, part_scores):
+        if scores:
+            for d in part.dead():
+                scores.pop(d, None)
+
+
+@dataclass
+class _Found:
+    """One hit before it becomes a Hit: where it lives and its score."""
+
+    part: Part
+    docnum: int
+    score: float
+
+
 def run_search(snapshot: Snapshot, query: SearchQuery, *, with_facets: bool = True,
                with_highlights: bool = True) -> SearchResult:  # fmt: skip
+    result, _found = search_snapshot(snapshot, query, with_facets=with_facets,
+                                     with_highlights=with_highlights)  # fmt: skip
+    return result
+
+
+def search_snapshot(snapshot: Snapshot, query: SearchQuery, *, with_facets: bool = True,
+                    with_highlights: bool = True) -> tuple[SearchResult, list[_Found]]:  # fmt: skip
     text = query.text or ""
     if len(text) > MAX_QUERY_CHARS:
         raise QueryTooLong(f"The search text is limited to {MAX_QUERY_CHARS} characters.")
     sort = query.sort if query.sort in SORTS else "relevance"
     per_page = max(1, min(int(query.per_page or 20), 1000))
     page = max(1, int(query.page or 1))
+    wanted = page * per_page
     cutoff = _cutoff_day(query)
     filters = _normalised_filters(query.filters)
-    filter_sets = {key: snapshot.filter_set(key, values, cutoff) for key, values in filters.items()}
-
     parsed = query_words(text)
-    scores: dict[int, float] | None = None
+
+    per_word = []
     if parsed.words:
-        scores = _matches(snapshot, text_query(snapshot, parsed, require_all=True))
-        if not scores and len(parsed.words) > 1:
+        last = len(parsed.words) - 1
+        per_word = [
+            _weighted(snapshot, word_clauses(snapshot, word, parsed.keys[i], i == last))
+            for i, word in enumerate(parsed.words)
+        ]
+    by_relevance = sort == "relevance" and (
+        bool(parsed.words) or bool(query.boost_networks) or bool(query.boost_languages)
+    )
+    order_sort = "name" if sort == "relevance" else sort
+
+    part_scores: list[dict[int, float]] = []
+    if per_word:
+        part_scores = [_match_part(per_word, i, True) for i in range(len(snapshot.parts))]
+        _drop_dead(snapshot, part_scores)
+        if len(per_word) > 1 and not any(part_scores):
             # No entry has every word: rank entries by how many words they match instead.
-            scores = _matches(snapshot, text_query(snapshot, parsed, require_all=False))
-        matched = set(scores)
-    else:
-        matched = snapshot.live()
+            part_scores = [_match_part(per_word, i, False) for i in range(len(snapshot.parts))]
+            _drop_dead(snapshot, part_scores)
 
-    allowed = matched
-    for key in sorted(filter_sets, key=lambda k: len(filter_sets[k])):
-        allowed = allowed & filter_sets[key]
-    total = len(allowed)
+    total = 0
+    candidates: list[tuple[tuple, _Found]] = []
+    facet_counts: dict[str, dict[str, int]] = {key: {} for key in FACET_FIELDS}
+    facets_cacheable = not parsed.words
+    cache_key = (cutoff, tuple(sorted(filters.items())))
+    cached_facets = snapshot._facets.get(cache_key) if facets_cacheable else None
 
-    wanted = page * per_page
-    if sort == "relevance" and (
-        scores is not None or query.boost_networks or query.boost_languages
-    ):
-        ordered = _by_relevance(snapshot, allowed, scores, query, wanted)
-    else:
-        sort_key = "name" if sort == "relevance" else sort
-        ordered = [(d, 0.0) for d in _by_rank(snapshot, allowed, sort_key, wanted)]
-    page_items = ordered[(page - 1) * per_page : wanted]
+    for index, part in enumerate(snapshot.parts):
+        segment = part.segment
+        if not segment.doc_count:
+            continue
+        filter_bits = {key: _filter_bits(part, key, values, cutoff)
+                       for key, values in filters.items()}  # fmt: skip
+        combined = None
+        for bits in filter_bits.values():
+            combined = bits if combined is None else combined & bits
+        scores: dict[int, float] | None = None
+        if per_word:
+            scores = part_scores[index]
+            if combined is None:
+                allowed = list(scores)
+            else:
+                table = bit_table(combined, segment.doc_count)
+                allowed = [d for d in scores if table[d >> 3] >> (d & 7) & 1]
+            allowed_count = len(allowed)
+            base_bits = None
+        else:
+            base_bits = part.live_bits()
+            allowed_bits = base_bits if combined is None else base_bits & combined
+            allowed_count = allowed_bits.bit_count()
+            allowed = None
+        total += allowed_count
+
+        # Ranking: the best `wanted` of this part, with a global key.
+        if allowed_count:
+            names = segment.column("sort_name")
+            offset = part.offset
+            boosts = []
+            if by_relevance:
+                for fieldname, values, factor in (
+                    ("network", query.boost_networks, 1.0 + NETWORK_BOOST),
+                    ("language", query.boost_languages, 1.0 + LANGUAGE_BOOST),
+                ):
+                    bits = _filter_bits(part, fieldname, tuple(sorted(values)), cutoff)
+                    if bits:
+                        boosts.append((bits, factor))
+            if by_relevance and scores is not None:
+                if boosts:
+                    tables = [(bit_table(bits, segment.doc_count), f) for bits, f in boosts]
+
+                    def final(d, scores=scores, tables=tables):
+                        score = scores[d]
+                        for table, factor in tables:
+                            if table[d >> 3] >> (d & 7) & 1:
+                                score *= factor
+                        return score
+
+                else:
+                    final = scores.__getitem__
+                best = heapq.nsmallest(
+                    wanted, ((-final(d), names[d], offset + d, d) for d in allowed)
+                )
+                candidates.extend(
+                    ((negative, name, gd), _Found(part, d, -negative))
+                    for negative, name, gd, d in best
+                )
+            elif by_relevance:
+                # No text: every entry scores 1, times the boosts of "find a counterpart". A few
+                # score levels, each taken in name order, until the page is full.
+                levels = {1.0: allowed_bits}
+                for bits, factor in boosts:
+                    split = {}
+                    for score, level in levels.items():
+                        for new_score, new_level in ((score * factor, level & bits),
+                                                     (score, level & ~bits)):  # fmt: skip
+                            if new_level:
+                                split[new_score] = split.get(new_score, 0) | new_level
+                    levels = split
+                for score in sorted(levels, reverse=True):
+                    chosen = _first_in_order(segment, "name", levels[score], wanted)
+                    candidates.extend(
+                        ((-score, names[d], offset + d), _Found(part, d, score)) for d in chosen
+                    )
+            else:
+                key_of = segment.sort_key(order_sort)
+                if allowed is None:
+                    chosen = _first_in_order(segment, order_sort, allowed_bits, wanted)
+                else:
+                    chosen = heapq.nsmallest(wanted, allowed, key=key_of)
+                candidates.extend(((key_of(d), offset + d), _Found(part, d, 0.0)) for d in chosen)
+
+        # Facets: counts with every *other* filter applied, so the values of a filter in use
+        # keep their counts (values of one filter combine with OR).
+        if with_facets and cached_facets is None:
+            if base_bits is None:
+                base_bits = bits_of(scores)
+            for key in FACET_FIELDS:
+                base = base_bits
+                for other, bits in filter_bits.items():
+                    if other != key:
+                        base &= bits
+                if not base:
+                    continue
+                counts = facet_counts[key]
+                for value, bits in _facet_values(part, key, cutoff).items():
+                    count = (base & bits).bit_count()
+                    if count:
+                        counts[value] = counts.get(value, 0) + count
+
+    candidates.sort(key=lambda item: item[0])
+    found = [item[1] for item in candidates[(page - 1) * per_page : wanted]]
 
     hits = []
-    for docnum, score in page_items:
-        stored = snapshot.searcher.stored_fields(docnum)
+    for item in found:
+        stored = snapshot.stored_fields(item.part, item.docnum)
         highlights = _highlights(stored, parsed) if (with_highlights and parsed.words) else {}
-        hits.append(Hit(id=int(stored["id"]), score=round(score, 4), highlights=highlights))
+        hits.append(Hit(id=int(stored["id"]), score=round(item.score, 4), highlights=highlights))
 
     facets: dict[str, dict[str, int]] = {}
     if with_facets:
-        facets = _facets(snapshot, matched, filter_sets, cutoff, cacheable=scores is None)
-    return SearchResult(total=total, hits=hits, facets=facets)
-
-
-def _by_rank(snapshot: Snapshot, docs: set[int], sort: str, wanted: int) -> list[int]:
-    if not docs:
-        return []
-    if len(docs) * 8 > snapshot.doc_count:
-        # Dense result: walk the precomputed order and stop once the page is full.
-        result = []
-        for docnum in snapshot.order(sort):
-            if docnum in docs:
-                result.append(docnum)
-                if len(result) >= wanted:
-                    break
-        return result
-    rank = snapshot.rank(sort)
-    return heapq.nsmallest(wanted, docs, key=rank.__getitem__)
-
-
-def _by_relevance(snapshot, docs, scores, query, wanted) -> list[tuple[int, float]]:
-    networks = snapshot.filter_set("network", tuple(sorted(query.boost_networks)), 0)
-    languages = snapshot.filter_set("language", tuple(sorted(query.boost_languages)), 0)
-    rank = snapshot.rank("name")
-
-    def final_score(docnum: int) -> float:
-        score = scores[docnum] if scores is not None else 1.0
-        if docnum in networks:
-            score *= 1.0 + NETWORK_BOOST
-        if docnum in languages:
-            score *= 1.0 + LANGUAGE_BOOST
-        return score
-
-    scored = [(final_score(d), d) for d in docs]
-    best = heapq.nsmallest(wanted, scored, key=lambda item: (-item[0], rank[item[1]]))
-    return [(docnum, score) for score, docnum in best]
-
-
-def _facets(snapshot, matched, filter_sets, cutoff, cacheable) -> dict[str, dict[str, int]]:
-    """Counts per facet value over the result set with every *other* filter applied, so the
-    values of a filter already in use keep their counts (they combine with OR)."""
-    cache_key = None
-    if cacheable:
-        cache_key = (cutoff, tuple(sorted((k, frozenset(v)) for k, v in filter_sets.items())))
-        cached = snapshot._facets.get(cache_key)
-        if cached is not None:
-            return {k: dict(v) for k, v in cached.items()}
-    facets = {}
-    for key in FACET_FIELDS:
-        base = matched
-        for other, docs in filter_sets.items():
-            if other != key:
-                base = base & docs
-        counts = {}
-        if base:
-            for value, docs in snapshot.facet_values(key, cutoff).items():
-                count = len(base & docs) if len(docs) < len(base) * 4 else _count_in(base, docs)
-                if count:
-                    counts[value] = count
-        facets[key] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-    if cache_key is not None:
-        if len(snapshot._facets) > 64:
-            snapshot._facets.clear()
-        snapshot._facets[cache_key] = facets
-        return {k: dict(v) for k, v in facets.items()}
-    return facets
-
-
-def _count_in(small: set[int], big: set[int]) -> int:
-    return sum(1 for d in small if d in big)
+        if cached_facets is not None:
+            facets = {k: dict(v) for k, v in cached_facets.items()}
+        else:
+            facets = {
+                key: dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+                for key, counts in facet_counts.items()
+            }
+            if facets_cacheable:
+                if len(snapshot._facets) > 64:
+                    snapshot._facets.clear()
+                snapshot._facets[cache_key] = {k: dict(v) for k, v in facets.items()}
+    return SearchResult(total=total, hits=hits, facets=facets), found
 
 
 # --- highlighting -------------------------------------------------------------------------------
@@ -539,11 +903,14 @@ def _damerau(a: str, b: str, limit: int) -> bool:
 
 
 __all__ = [
-    "ClassWeighting",
     "Hit",
+    "Part",
     "QueryTooLong",
     "SearchQuery",
     "SearchResult",
+    "Segment",
     "Snapshot",
     "run_search",
+    "search_snapshot",
+    "vocabulary_words",
 ]

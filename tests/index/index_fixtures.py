@@ -9,18 +9,21 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-COUNTRIES = {
-    "MA": "Morocco Maroc المغرب",
-    "DZ": "Algeria Algérie الجزائر",
-    "TN": "Tunisia Tunisie تونس",
-    "EG": "Egypt Égypte مصر",
-    "LB": "Lebanon Liban لبنان",
-    "JO": "Jordan Jordanie الأردن",
-    "FR": "France France فرنسا",
-    "ES": "Spain Espagne إسبانيا",
-    "IT": "Italy Italie إيطاليا",
-    "DE": "Germany Allemagne ألمانيا",
+# Labels (English, French, Arabic) of the vocabularies, as the app's directory/vocabulary.py
+# gives them; the flat strings are what the app puts in documents (country_names etc.).
+COUNTRY_LABELS = {
+    "MA": ("Morocco", "Maroc", "المغرب"),
+    "DZ": ("Algeria", "Algérie", "الجزائر"),
+    "TN": ("Tunisia", "Tunisie", "تونس"),
+    "EG": ("Egypt", "Égypte", "مصر"),
+    "LB": ("Lebanon", "Liban", "لبنان"),
+    "JO": ("Jordan", "Jordanie", "الأردن"),
+    "FR": ("France", "France", "فرنسا"),
+    "ES": ("Spain", "Espagne", "إسبانيا"),
+    "IT": ("Italy", "Italie", "إيطاليا"),
+    "DE": ("Germany", "Allemagne", "ألمانيا"),
 }
+COUNTRIES = {code: " ".join(labels) for code, labels in COUNTRY_LABELS.items()}
 CITIES = {
     "MA": ["Rabat", "Casablanca", "Fès"],
     "DZ": ["Alger", "Oran"],
@@ -33,23 +36,41 @@ CITIES = {
     "IT": ["Roma", "Palermo"],
     "DE": ["Berlin", "Köln"],
 }
-SPECIALISMS = {
-    "thb": "trafficking in human beings traite des êtres humains الاتجار بالبشر",
-    "som": "smuggling of migrants trafic illicite de migrants تهريب المهاجرين",
-    "mla": "mutual legal assistance entraide judiciaire المساعدة القانونية المتبادلة",
-    "asset-recovery": "asset recovery recouvrement des avoirs استرداد الأصول",
-    "freezing-confiscation": "freezing and confiscation gel et confiscation التجميد والمصادرة",
-    "cybercrime": "cybercrime cybercriminalité الجرائم الإلكترونية",
-    "terrorism": "terrorism terrorisme الإرهاب",
+SPECIALISM_LABELS = {
+    "thb": ("trafficking in human beings", "traite des êtres humains", "الاتجار بالبشر"),
+    "som": ("smuggling of migrants", "trafic illicite de migrants", "تهريب المهاجرين"),
+    "mla": ("mutual legal assistance", "entraide judiciaire", "المساعدة القانونية المتبادلة"),
+    "asset-recovery": ("asset recovery", "recouvrement des avoirs", "استرداد الأصول"),
+    "freezing-confiscation": ("freezing and confiscation", "gel et confiscation",
+                              "التجميد والمصادرة"),
+    "cybercrime": ("cybercrime", "cybercriminalité", "الجرائم الإلكترونية"),
+    "terrorism": ("terrorism", "terrorisme", "الإرهاب"),
+}  # fmt: skip
+SPECIALISMS = {slug: " ".join(labels) for slug, labels in SPECIALISM_LABELS.items()}
+LANGUAGE_LABELS = {
+    "ar": ("Arabic", "arabe", "العربية"),
+    "fr": ("French", "français", "الفرنسية"),
+    "en": ("English", "anglais", "الإنجليزية"),
+    "es": ("Spanish", "espagnol", "الإسبانية"),
+    "it": ("Italian", "italien", "الإيطالية"),
+    "de": ("German", "allemand", "الألمانية"),
 }
-LANGUAGES = {
-    "ar": "Arabic arabe",
-    "fr": "French français",
-    "en": "English anglais",
-    "es": "Spanish espagnol",
-    "it": "Italian italien",
-    "de": "German allemand",
-}
+# The documents of the tests carry the English and French names only (as before).
+LANGUAGES = {code: " ".join(labels[:2]) for code, labels in LANGUAGE_LABELS.items()}
+
+
+def vocabulary_terms() -> dict[str, dict[str, str]]:
+    """Label -> slug per vocabulary, as the app passes them to SearchIndex(vocabulary_terms=)."""
+    return {
+        name: {label: slug for slug, labels in table.items() for label in labels}
+        for name, table in (
+            ("country", COUNTRY_LABELS),
+            ("specialism", SPECIALISM_LABELS),
+            ("language", LANGUAGE_LABELS),
+        )
+    }
+
+
 NETWORKS = ["emj", "eurojust", "carin"]
 KINDS = ["prosecution", "ministry", "aro", "fiu", "police", ""]
 
@@ -204,6 +225,185 @@ def synthetic_population(
                         "Prefers e-mail in French.",
                         "Available on weekdays.",
                         "Covers the northern region and the ports.",
+                    ]
+                ),
+                networks=rng.sample(NETWORKS, rng.randint(1, 2)),
+                kind=rng.choice(KINDS),
+                urgent=rng.random() < 0.2,
+                last_verified_on=(
+                    None if rng.random() < 0.1 else today - timedelta(days=rng.randint(0, 900))
+                ),
+                status="inactive" if rng.random() < 0.05 else "active",
+            )
+        )
+    return docs
+
+
+# --- A directory-like population for benchmarks/index_bench.py ---------------------------------
+#
+# synthetic_population() above draws from 30 given and 20 family names, so at 100,000 entries a
+# family name matches ~5,000 of them; real directories have many names, a few very common ones.
+# directory_population() keeps those 50 names as the common core (about a quarter of the
+# entries) and draws the rest, Zipf-like, from hundreds of invented names built from syllables,
+# each an Arabic-script / Latin (Maghreb spelling) pair, plus Latin-only European names.
+
+_ONSETS = [
+    ("b", "ب"), ("t", "ت"), ("j", "ج"), ("h", "ح"), ("kh", "خ"), ("d", "د"), ("r", "ر"),
+    ("z", "ز"), ("s", "س"), ("ch", "ش"), ("f", "ف"), ("k", "ك"), ("q", "ق"), ("l", "ل"),
+    ("m", "م"), ("n", "ن"), ("gh", "غ"), ("t", "ط"), ("s", "ص"), ("dj", "ج"), ("y", "ي"),
+]  # fmt: skip
+_VOWELS = [("a", "ا"), ("a", ""), ("i", "ي"), ("ou", "و"), ("e", ""), ("i", "")]
+_CODAS = [("", ""), ("", ""), ("r", "ر"), ("l", "ل"), ("n", "ن"), ("m", "م"), ("d", "د")]
+_FAMILY_ENDINGS = [("i", "ي"), ("ani", "اني"), ("aoui", "اوي"), ("ouni", "وني"), ("", "")]
+_FAMILY_PREFIXES = [("", "")] * 6 + [
+    ("El ", "ال"),
+    ("Ben ", "بن "),
+    ("Bou", "بو"),
+    ("Ait ", "آيت "),
+]
+_EUROPEAN = ["ma", "ri", "no", "lu", "ca", "ber", "ti", "gio", "van", "mi", "ler", "son", "to",
+             "fer", "nan", "dez", "mar", "ko", "sch", "mid", "rei", "ne", "cas", "tel", "li",
+             "ro", "sa", "vi", "del", "mon", "te", "gar", "ci", "le", "bru", "hof", "mann"]  # fmt: skip
+
+
+def _syllable_name(rng: random.Random, syllables: int) -> tuple[str, str]:
+    latin, arabic = "", ""
+    for _ in range(syllables):
+        (on_l, on_a), (vo_l, vo_a) = rng.choice(_ONSETS), rng.choice(_VOWELS)
+        latin += on_l + vo_l
+        arabic += on_a + vo_a
+    coda_l, coda_a = rng.choice(_CODAS)
+    return latin + coda_l, arabic + coda_a
+
+
+def _name_pools(seed: int = 1234) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    rng = random.Random(seed)
+    core = {latin.lower() for latin, _ in GIVEN + FAMILY}
+    given: dict[str, tuple[str, str]] = {}
+    while len(given) < 260:
+        latin, arabic = _syllable_name(rng, rng.choice((2, 2, 3)))
+        if rng.random() < 0.4:
+            latin, arabic = latin + "a", arabic + "ة"
+        if len(latin) >= 4 and latin not in core:
+            given.setdefault(latin, (latin.capitalize(), arabic))
+    while len(given) < 400:
+        latin = "".join(rng.choice(_EUROPEAN) for _ in range(rng.choice((2, 2, 3))))
+        if len(latin) >= 4 and latin not in core:
+            given.setdefault(latin, (latin.capitalize(), ""))
+    family: dict[str, tuple[str, str]] = {}
+    while len(family) < 700:
+        root_l, root_a = _syllable_name(rng, rng.choice((2, 2, 3)))
+        end_l, end_a = rng.choice(_FAMILY_ENDINGS)
+        pre_l, pre_a = rng.choice(_FAMILY_PREFIXES)
+        root = root_l + end_l
+        latin = pre_l + (root.capitalize() if pre_l.endswith(" ") or not pre_l else root)
+        if len(root_l + end_l) >= 4 and latin.lower() not in core:
+            family.setdefault(latin.lower(), (latin, pre_a + root_a + end_a))
+    while len(family) < 1000:
+        latin = "".join(rng.choice(_EUROPEAN) for _ in range(rng.choice((2, 3, 3))))
+        if len(latin) >= 5 and latin not in core:
+            family.setdefault(latin, (latin.capitalize(), ""))
+    pools = list(given.values()), list(family.values())
+    for pool in pools:
+        rng.shuffle(pool)  # Arabic and European names spread over the Zipf ranks
+    return pools
+
+
+DIRECTORY_CITIES = {
+    "MA": ["Rabat", "Casablanca", "Fès", "Tanger", "Marrakech", "Agadir", "Oujda", "Meknès"],
+    "DZ": ["Alger", "Oran", "Constantine", "Annaba", "Blida", "Sétif"],
+    "TN": ["Tunis", "Sfax", "Sousse", "Bizerte", "Gabès", "Kairouan"],
+    "EG": ["Cairo", "Alexandria", "Giza", "Port Said", "Suez", "Luxor"],
+    "LB": ["Beirut", "Tripoli", "Sidon", "Tyre", "Zahle"],
+    "JO": ["Amman", "Irbid", "Zarqa", "Aqaba"],
+    "FR": ["Paris", "Lyon", "Marseille", "Lille", "Bordeaux", "Nantes", "Toulouse"],
+    "ES": ["Madrid", "Málaga", "Barcelona", "Sevilla", "Valencia", "Bilbao"],
+    "IT": ["Roma", "Palermo", "Milano", "Napoli", "Torino", "Bari"],
+    "DE": ["Berlin", "Köln", "München", "Hamburg", "Frankfurt", "Stuttgart"],
+}  # fmt: skip
+_LOCAL_OFFICES = {
+    "MA": ["Parquet de", "Tribunal de première instance de", "Cour d'appel de"],
+    "DZ": ["Parquet de", "Tribunal de", "Cour de"],
+    "TN": ["Parquet de", "Tribunal de première instance de", "Cour d'appel de"],
+    "EG": ["Public Prosecution Office of", "Court of Appeal of"],
+    "LB": ["Public Prosecution of", "Court of"],
+    "JO": ["Public Prosecution of", "Court of First Instance of"],
+    "FR": ["Parquet de", "Parquet général de", "Tribunal judiciaire de"],
+    "ES": ["Fiscalía Provincial de", "Audiencia Provincial de"],
+    "IT": ["Procura della Repubblica di", "Procura Generale di"],
+    "DE": ["Staatsanwaltschaft", "Generalstaatsanwaltschaft"],
+}
+
+
+def _zipf_chooser(rng: random.Random, pool: list, exponent: float = 0.6):
+    weights = [1 / (rank + 1) ** exponent for rank in range(len(pool))]
+    cumulative, total = [], 0.0
+    for weight in weights:
+        total += weight
+        cumulative.append(total)
+    return lambda: rng.choices(pool, cum_weights=cumulative)[0]
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if c.isascii() and c.isalnum())
+
+
+def directory_population(
+    count: int, seed: int = 7, start_id: int = 1000, today: date = date(2025, 6, 1)
+) -> list[dict]:
+    """``count`` invented contact points with directory-like name diversity (see above)."""
+    rng = random.Random(seed)
+    given_pool, family_pool = _name_pools()
+    pick_given = _zipf_chooser(rng, given_pool)
+    pick_family = _zipf_chooser(rng, family_pool)
+    docs = []
+    for offset in range(count):
+        given, given_native = rng.choice(GIVEN) if rng.random() < 0.25 else pick_given()
+        family, family_native = rng.choice(FAMILY) if rng.random() < 0.25 else pick_family()
+        country = rng.choice(list(COUNTRIES))
+        city = rng.choice(DIRECTORY_CITIES[country])
+        script = rng.random()
+        native = f"{given_native} {family_native}".strip() if given_native and family_native else ""
+        variants = []
+        if native and script < 0.15:
+            given, family = "", ""  # written only in Arabic script
+        elif script < 0.45:
+            native = ""
+        if family and rng.random() < 0.1:
+            # Another transliteration on record (Maghreb -> Mashreq spelling).
+            variants = [f"{given} {family}".replace("ou", "u").replace("ch", "sh")]
+        if rng.random() < 0.35:
+            organisation = f"{rng.choice(_LOCAL_OFFICES[country])} {city}"
+        else:
+            organisation = rng.choice(ORGANISATIONS)
+        doc_id = start_id + offset
+        local = ".".join(_ascii(part) for part in (given[:1], family) if part) or f"cp{doc_id}"
+        docs.append(
+            make_doc(
+                doc_id,
+                given_name=given,
+                family_name=family,
+                native_name=native,
+                name_variants=[v for v in variants if v.strip() != f"{given} {family}"],
+                title=rng.choice(TITLES),
+                organisation=organisation,
+                city=city,
+                country=country,
+                specialisms=rng.sample(sorted(SPECIALISMS), rng.randint(0, 3)),
+                languages=rng.sample(sorted(LANGUAGES), rng.randint(1, 3)),
+                emails=[f"{local}{offset % 97}@justice.{country.lower()}.example"],
+                notes=rng.choice(
+                    [
+                        "",
+                        "",
+                        "",
+                        "Prefers e-mail in French.",
+                        "Available on weekdays.",
+                        "Covers the northern region and the ports.",
+                        "Deputy head of the international cooperation unit.",
                     ]
                 ),
                 networks=rng.sample(NETWORKS, rng.randint(1, 2)),
