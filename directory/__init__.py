@@ -23,6 +23,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "directory" / "static"),
     )
     configure(app, test_config)
+    if int(app.config["PROXY_COUNT"]):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -200,8 +200,9 @@ def _organisation(value: Any, country: str | None, errors: dict[str, str]) -> Or
         errors["organisation"] = 'Must be {"id": N} or {"name": "...", "kind": "..."}.'
         return None
     if value.get("id") is not None:
-        organisation = db.session.get(Organisation, value["id"]) if isinstance(
-            value["id"], int) else None
+        organisation_id = value["id"]
+        organisation = db.session.get(Organisation, organisation_id) if (
+            isinstance(organisation_id, int) and not isinstance(organisation_id, bool)) else None
         if organisation is None:
             errors["organisation"] = f"There is no organisation {value['id']!r}."
         return organisation
@@ -273,7 +274,7 @@ def _phones(value: Any, country: str | None, errors: dict[str, str]) -> list[tup
             errors["phones"] = 'Each phone must be {"number": "...", "kind": "office"}.'
             return None
         kind = item.get("kind") or "office"
-        if kind not in vocabulary.PHONE_KINDS:
+        if not isinstance(kind, str) or kind not in vocabulary.PHONE_KINDS:
             errors["phones"] = (f"'{kind}' is not a phone kind; use one of "
                                 + ", ".join(vocabulary.PHONE_KINDS) + ".")
             return None
@@ -336,6 +337,9 @@ def _date(value: Any, field: str, errors: dict[str, str]) -> date | None:
         return None
     if isinstance(value, date):
         parsed = value
+    elif not isinstance(value, str):
+        errors[field] = "Must be a date as text, YYYY-MM-DD."
+        return None
     else:
         try:
             parsed = date.fromisoformat(str(value))
@@ -373,7 +377,8 @@ def _memberships(value: Any, errors: dict[str, str]) -> list[tuple[Network, str,
             )
             return None
         external_id = item.get("external_id")
-        if external_id is not None and not isinstance(external_id, (str, int)):
+        if external_id is not None and (not isinstance(external_id, (str, int))
+                                        or isinstance(external_id, bool)):
             errors["memberships"] = "An external id must be text."
             return None
         external_id = str(external_id).strip() or None if external_id is not None else None
@@ -551,6 +556,12 @@ def create_contact_point(actor: User, payload: Any) -> tuple[ContactPoint, bool]
     owners = set(_email_owners(clean["emails"]).values())
     if owners:
         existing = get_contact_point(owners.pop())
+        if existing.status == "archived":
+            raise Conflict(
+                f"This person is in the directory as entry {existing.id}, which is archived: "
+                "restore that entry (set its status to active) instead of creating a new one.",
+                {"emails": f"Belongs to the archived entry {existing.id}."},
+                existing_id=existing.id)
         have = set(existing.network_slugs)
         new = [item for item in clean["memberships"] if item[0].slug not in have]
         if not new:
@@ -662,3 +673,11 @@ def _set_state(actor: User, contact_point_id: int, version: Any, action: str,
 
 def may_edit(actor: User, contact_point: ContactPoint) -> bool:
     return can_maintain(actor, contact_point.network_slugs)
+
+
+def get_visible_contact_point(actor: User, contact_point_id: int) -> ContactPoint:
+    """An entry as the actor may read it: archived entries only for those who may restore them."""
+    contact_point = get_contact_point(contact_point_id)
+    if contact_point.status == "archived" and not may_edit(actor, contact_point):
+        raise NotFound(f"There is no entry {contact_point_id}.")
+    return contact_point

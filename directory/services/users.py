@@ -242,7 +242,8 @@ def authenticate(email: str, password: str, address: str) -> User:
     user = find_user(account) if account else None
     if user is None:
         _burn_time(password)
-    ok = user is not None and user.active and verify_password(user, password)
+    # The password is checked first, so a deactivated account answers as slowly as any other.
+    ok = user is not None and verify_password(user, password) and user.active
     db.session.add(LoginAttempt(account=account, address=address, succeeded=ok))
     if not ok:
         audit.record(user, "login.failed", "user", user.id if user else None,

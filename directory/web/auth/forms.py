@@ -16,8 +16,12 @@ class PasswordForm(FlaskForm):
     new_password = PasswordField(_l("New password"), validators=[DataRequired()])
 
 
+LOCALE_CHOICES = [("", _l("As my browser")), ("en", "English"), ("fr", "Français"),
+                  ("ar", "العربية")]
+
+
 class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Length(max=200)])
-    locale = SelectField(_l("Interface language"), choices=[
-        ("", _l("As my browser")), ("en", "English"), ("fr", "Français"), ("ar", "العربية")])
+    # Choices are set per request (see LOCALE_CHOICES): WTForms 3.3 deprecates tuples given here.
+    locale = SelectField(_l("Interface language"), choices=[])
     languages = SelectMultipleField(_l("Languages I work in"), choices=[])

@@ -11,7 +11,7 @@ from flask_login import current_user, logout_user
 from directory import vocabulary
 from directory.services import commit, rollback, users
 from directory.services.errors import TooManyAttempts, ValidationFailed
-from directory.web.auth.forms import LoginForm, PasswordForm, ProfileForm
+from directory.web.auth.forms import LOCALE_CHOICES, LoginForm, PasswordForm, ProfileForm
 from directory.web.security import start_session
 
 blueprint = Blueprint("auth", __name__)
@@ -63,6 +63,7 @@ def logout():
 def account():
     user = current_user._get_current_object()
     profile = ProfileForm(prefix="profile", obj=None)
+    profile.locale.choices = LOCALE_CHOICES
     profile.languages.choices = sorted(
         ((code, term.label("en")) for code, term in vocabulary.languages().items()),
         key=lambda item: item[1])

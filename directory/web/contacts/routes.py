@@ -76,9 +76,7 @@ def _membership_state(contact_point: ContactPoint | None, networks: list[Network
 
 @blueprint.get("/<int:contact_point_id>")
 def view(contact_point_id: int):
-    contact_point = contacts.get_contact_point(contact_point_id)
-    if contact_point.status == "archived" and not contacts.may_edit(_actor(), contact_point):
-        abort(404)
+    contact_point = contacts.get_visible_contact_point(_actor(), contact_point_id)
     history = db.session.scalars(
         select(AuditEntry).where(AuditEntry.target_type == "contact_point",
                                  AuditEntry.target_id == contact_point.id)
@@ -188,7 +186,7 @@ def verify(contact_point_id: int):
 
 @blueprint.get("/<int:contact_point_id>/vcard")
 def download_vcard(contact_point_id: int):
-    contact_point = contacts.get_contact_point(contact_point_id)
+    contact_point = contacts.get_visible_contact_point(_actor(), contact_point_id)
     return Response(vcard.vcard(contact_point), mimetype="text/vcard", headers={
         "Content-Disposition": f'attachment; filename="contact-point-{contact_point.id}.vcf"'})
 
