@@ -2,37 +2,14 @@
 counts computed directly from the documents."""
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
-from index_fixtures import make_doc
+from index_fixtures import FACET_TODAY, facet_values, make_doc, passes
 
 from index import SearchQuery
 
-TODAY = date(2025, 6, 1)
-
-
-def facet_values(doc, key, today=TODAY, stale_days=365):
-    if key == "country":
-        return [doc["country"]]
-    if key == "network":
-        return doc["networks"]
-    if key == "specialism":
-        return doc["specialisms"]
-    if key == "language":
-        return doc["languages"]
-    if key == "kind":
-        return [doc["kind"] or "none"]
-    if key == "urgent":
-        return ["1" if doc["urgent"] else "0"]
-    verified = doc["last_verified_on"]
-    return ["1" if verified and verified >= today - timedelta(days=stale_days) else "0"]
-
-
-def passes(doc, filters, skip=None):
-    return all(
-        set(facet_values(doc, key)) & set(values) for key, values in filters.items() if key != skip
-    )
+TODAY = FACET_TODAY
 
 
 FILTER_CASES = [

@@ -2,57 +2,9 @@
 among hundreds of entries with similar names."""
 
 import pytest
-from index_fixtures import make_doc, synthetic_population
+from index_fixtures import NEAR_MISSES, SPELLINGS, TARGETS, make_doc, synthetic_population
 
 from index import SearchQuery
-
-TARGETS = [
-    # Latin only.
-    make_doc(1, given_name="Mohammed", family_name="Tazi", country="MA"),
-    # Arabic script only.
-    make_doc(2, native_name="يوسف بن علي", country="TN"),
-    make_doc(3, given_name="Abdelkader", family_name="Kaddouri", country="DZ"),
-    make_doc(4, given_name="Karim", family_name="El Idrissi", country="MA"),
-    make_doc(5, native_name="خالد المنصوري", country="EG"),
-    make_doc(6, given_name="Khaled", family_name="Benali", country="TN"),
-    make_doc(7, given_name="José", family_name="Müller", country="ES"),
-    make_doc(8, given_name="Youcef", family_name="Zerrouki", native_name="يوسف زروقي"),
-]
-
-NEAR_MISSES = [
-    make_doc(101, given_name="Mahmoud", family_name="Tazi"),
-    make_doc(102, given_name="Mohamed", family_name="Tahiri"),
-    make_doc(103, given_name="Hamid", family_name="Tazi"),
-    make_doc(104, given_name="Mohsen", family_name="Tazi"),
-    make_doc(105, given_name="Youssef", family_name="Bennani"),
-    make_doc(106, given_name="Yousra", family_name="Benali"),
-    make_doc(107, given_name="Ali", family_name="Youssef"),
-    make_doc(108, given_name="Abdallah", family_name="Kaddour"),
-    make_doc(109, given_name="Abdelkrim", family_name="Kaddouri"),
-    make_doc(110, given_name="Karima", family_name="Idrissi"),
-    make_doc(111, given_name="Karim", family_name="Drissi"),
-    make_doc(112, given_name="Khalil", family_name="Mansouri"),
-    make_doc(113, given_name="Khalil", family_name="Benali"),
-    make_doc(114, given_name="Khaled", family_name="Bennani"),
-    make_doc(115, given_name="Jose", family_name="Molina"),
-    make_doc(116, given_name="Josef", family_name="Müller"),
-    make_doc(117, given_name="Youcef", family_name="Zeroual"),
-    make_doc(118, given_name="Khalid", family_name="Mansour"),
-]
-
-SPELLINGS = [
-    (1, "Mohamed Tazi"), (1, "Mohammed Tazi"), (1, "Muhammad Tazi"), (1, "محمد تازي"),
-    (1, "mohamed"),
-    (2, "Youssef Benali"), (2, "Youcef Ben Ali"), (2, "Yusuf Bin Ali"), (2, "يوسف بن علي"),
-    (2, "Youssef Ben Ali"),
-    (3, "Abdelkader Kaddouri"), (3, "Abd El Kader Kaddouri"), (3, "Abdulqadir Kaddouri"),
-    (3, "عبد القادر قدوري"), (3, "abd el kader"),
-    (4, "Karim El Idrissi"), (4, "Karim Al-Idrisi"), (4, "كريم الإدريسي"), (4, "Karim Elidrissi"),
-    (5, "Khaled Mansouri"), (5, "Khalid El Mansouri"), (5, "خالد المنصوري"),
-    (6, "Khaled Benali"), (6, "Khalid Ben Ali"), (6, "خالد بن علي"), (6, "Khaled Bin Ali"),
-    (7, "jose muller"), (7, "JOSE MULLER"), (7, "José Müller"),
-    (8, "Youssef Zerrouki"), (8, "Yusuf Zerrouki"), (8, "يوسف زروقي"),
-]  # fmt: skip
 
 
 @pytest.fixture(scope="module")

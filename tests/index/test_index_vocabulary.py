@@ -6,9 +6,16 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from index_fixtures import make_doc, synthetic_population, vocabulary_terms
-from test_filters_facets import facet_values, passes
-from test_relevance import NEAR_MISSES, SPELLINGS, TARGETS
+from index_fixtures import (
+    NEAR_MISSES,
+    SPELLINGS,
+    TARGETS,
+    facet_values,
+    make_doc,
+    passes,
+    synthetic_population,
+    vocabulary_terms,
+)
 
 from index import SearchIndex, SearchQuery
 
