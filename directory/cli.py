@@ -32,6 +32,21 @@ def fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+class OneLineErrors(click.Command):
+    """Bad arguments are one line ("Error: ...") and exit 2, not click's usage text."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as error:
+            message = " ".join(error.format_message().split())
+            raise click.UsageError(f"{message} (see --help)") from None
+
+
+def command(name: str, **attrs) -> Callable:
+    return click.command(name, cls=OneLineErrors, **attrs)
+
+
 def service_command(function: Callable) -> Callable:
     """Turn service refusals and database trouble into one clear line and exit 1."""
 
@@ -57,11 +72,12 @@ def service_command(function: Callable) -> Callable:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (init_db, create_user, create_token, reindex, demo_data, quickstart):
+    for command in (init_db, create_user, create_token, reindex, demo_data, quickstart,
+                    indicators, import_list, export):
         app.cli.add_command(command)
 
 
-@click.command("init-db")
+@command("init-db")
 @with_appcontext
 @service_command
 def init_db() -> None:
@@ -73,7 +89,7 @@ def init_db() -> None:
     click.echo("Database ready.")
 
 
-@click.command("create-user")
+@command("create-user")
 @click.argument("email")
 @click.option("--role", required=True,
               type=click.Choice(["prosecutor", "secretariat", "reporter", "admin"]))
@@ -102,7 +118,7 @@ def create_user(email, role, networks, country, organisation, name, password_std
         click.echo(f"One-time password: {generated}")
 
 
-@click.command("create-token")
+@command("create-token")
 @click.argument("email")
 @with_appcontext
 @service_command
@@ -120,7 +136,7 @@ def create_token(email) -> None:
     click.echo(token)
 
 
-@click.command("reindex")
+@command("reindex")
 @with_appcontext
 @service_command
 def reindex() -> None:
@@ -134,7 +150,7 @@ def reindex() -> None:
     click.echo(f"Search index rebuilt in {time.perf_counter() - started:.1f} s.")
 
 
-@click.command("demo-data")
+@command("demo-data")
 @click.option("--count", default=300, show_default=True, type=click.IntRange(1, 1_000_000))
 @click.option("--events", default=None, type=click.IntRange(0, 10_000_000),
               help="Initial contacts to generate (default: two per entry).")
@@ -152,7 +168,7 @@ def demo_data(count, events) -> None:
                f"in {time.perf_counter() - started:.1f} s.")
 
 
-@click.command("quickstart")
+@command("quickstart")
 @click.option("--count", default=300, show_default=True, type=click.IntRange(0, 100_000),
               help="Demo entries to load into an empty directory.")
 @with_appcontext
@@ -177,3 +193,112 @@ def quickstart(count) -> None:
         made, logged = demo.load(count)
         click.echo(f"Loaded {made} synthetic demo entries and {logged} initial contacts.")
     search.catch_up()
+
+
+@command("indicators")
+@click.option("--from", "start", required=True, help="First day of the period, YYYY-MM-DD.")
+@click.option("--to", "end", required=True, help="Last day of the period (included), YYYY-MM-DD.")
+@click.option("--by", default="quarter", show_default=True,
+              type=click.Choice(["quarter", "month", "year", "country", "counterpart-country",
+                                 "network", "matter", "channel", "country-pair"]))
+@click.option("--format", "output", default="csv", show_default=True,
+              type=click.Choice(["csv", "json"]))
+@with_appcontext
+@service_command
+def indicators(start, end, by, output) -> None:
+    """Print the direct-contacts indicators (the numbers of GET /api/v1/indicators)."""
+    import json
+
+    from directory.services import indicators as report_service
+
+    start, end, by = report_service.parse_period(start, end, by)
+    report = report_service.build_report(None, start, end, by)
+    if output == "json":
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report_service.to_csv(report), nl=False)
+
+
+@command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--network", required=True, help="The network whose list this is, e.g. emj.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--sheet", help="The XLSX sheet to read (default: the first).")
+@click.option("--archive-missing", is_flag=True,
+              help="Archive the network's entries missing from the list (by default they are "
+                   "only reported).")
+@click.option("--as", "as_user", metavar="EMAIL",
+              help="Record the import as this user's (and check their networks).")
+@with_appcontext
+@service_command
+def import_list(file, network, dry_run, sheet, archive_missing, as_user) -> None:
+    """Import a network's list (CSV or XLSX): exit 0 on success, 1 on validation errors
+    (nothing written), 2 on unusable input."""
+    from pathlib import Path
+
+    from directory.services import commit, users
+    from directory.services import imports as import_service
+
+    actor = None
+    if as_user:
+        actor = users.find_user(as_user)
+        if actor is None:
+            fail(f"there is no user {as_user}.")
+    path = Path(file)
+    if not path.is_file():
+        fail(f"{file}: no such file.", 2)
+    run = import_service.preview if dry_run else import_service.apply
+    report = run(actor, path, network, sheet=sheet, filename=path.name,
+                 archive_missing=archive_missing)
+    if report.unusable:
+        commit()  # the refused run is recorded
+        fail(report.unusable, 2)
+    if report.errors:
+        commit()
+        for error in report.errors:
+            click.echo(str(error), err=True)
+        fail(f"{len(report.errors)} error(s) in {path.name}; nothing was imported.", 1)
+    if dry_run:
+        for change in report.change_rows():
+            where = f"line {change['line']}" if change["line"] else "not in the list"
+            entry = f" entry {change['entry']}" if change["entry"] else ""
+            click.echo(f"{where}: {change['action']}{entry} {change['name']}"
+                       + (f": {change['changes']}" if change["changes"] else ""))
+        commit()
+    else:
+        import_service.commit_import(report)
+    counts = report.counts
+    missing = (f"{counts['missing']} missing from the list ({counts['archived']} archived, "
+               f"{counts['memberships_removed']} memberships removed)"
+               if archive_missing and not dry_run
+               else f"{counts['missing']} missing from the list (kept; --archive-missing "
+                    "archives them)")
+    click.echo(("Dry run, nothing written: " if dry_run else "Imported: ")
+               + f"{counts['rows']} rows of {network}: {counts['created']} created, "
+               f"{counts['updated']} updated, {counts['memberships_added']} memberships added, "
+               f"{counts['unchanged']} unchanged, {missing}. Import run {report.run_id}.")
+
+
+@command("export")
+@click.option("--format", "output_format", required=True,
+              type=click.Choice(["csv", "xlsx", "vcard"]))
+@click.option("--network", help="Only the entries of this network.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The file to write.")
+@click.option("--as", "as_user", metavar="EMAIL", help="Export as this user (their networks).")
+@with_appcontext
+@service_command
+def export(output_format, network, output, as_user) -> None:
+    """Export entries as CSV, XLSX (every cell text) or vCard."""
+    from directory.services import commit, exports, users
+
+    actor = None
+    if as_user:
+        actor = users.find_user(as_user)
+        if actor is None:
+            fail(f"there is no user {as_user}.")
+    result = exports.export(actor, output_format, network=network)
+    with open(output, "wb") as handle:
+        handle.write(result.content)
+    commit()
+    click.echo(f"Exported {result.count} entries to {output}.")

@@ -61,7 +61,11 @@ def cell_text(value) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip()
+    text = str(value).strip()
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+        # A spreadsheet export's protection against formulas (ours too): '+212537123456.
+        return text[1:]
+    return text
 
 
 def split_values(cell) -> list[str]:

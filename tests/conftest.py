@@ -8,19 +8,18 @@ gets its own schema.
 from __future__ import annotations
 
 import os
-import re
 import uuid
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, text
+from support import PASSWORD, csrf_token
 
 from directory import create_app
 from directory.extensions import db
 from directory.services import commit, contacts, schema, users
 
-PASSWORD = "correct horse battery staple"
 POSTGRES_URL = os.environ.get("COUNTERPART_TEST_DATABASE_URL")
 
 
@@ -72,14 +71,6 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-def csrf_token(client, path: str = "/login") -> str:
-    page = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
-        r'name="csrf-token" content="([^"]+)"', page)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
 
 
 class AuthActions:

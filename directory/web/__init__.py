@@ -11,7 +11,7 @@ from directory.services import permissions
 # (endpoint, label, who sees it) — entries whose blueprint is not registered are skipped.
 MENU = (
     ("events.mine", _l("My contacts"), permissions.can_log_contacts),
-    ("reports.indicators", _l("Indicators"), lambda user: True),
+    ("reports.indicators_page", _l("Indicators"), lambda user: True),
     ("contacts.create", _l("New entry"), lambda user: permissions.can_maintain(user)),
     ("contacts.stale", _l("To re-verify"), lambda user: permissions.can_maintain(user)),
     ("imports.upload", _l("Import"), lambda user: permissions.can_maintain(user)),
@@ -23,12 +23,16 @@ def register_blueprints(app: Flask) -> None:
     from directory.web import errors, templating
     from directory.web.admin.routes import blueprint as admin
     from directory.web.api import blueprint as api
+    from directory.web.api import events as _api_events  # noqa: F401
     from directory.web.api import routes as _api_routes  # noqa: F401  (attaches the routes)
     from directory.web.auth.routes import blueprint as auth
     from directory.web.contacts.routes import blueprint as contacts
+    from directory.web.events.routes import blueprint as events
+    from directory.web.imports.routes import blueprint as imports
+    from directory.web.reports.routes import blueprint as reports
     from directory.web.search.routes import blueprint as search
 
-    for blueprint in (auth, search, contacts, admin, api):
+    for blueprint in (auth, search, contacts, events, reports, imports, admin, api):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     templating.init_app(app)

@@ -1,0 +1,634 @@
+"""Importing a network's list: preview (a dry run) and apply, all or nothing.
+
+`imports` reads the file and `imports.plan` compares it with the directory; this module loads
+what the plan needs in bulk, checks who may import, writes the whole plan in the caller's one
+transaction with bulk statements, queues every changed entry for the search index, and records
+an ImportRun (also for refused and dry runs) and an audit entry. Like every service it
+flushes; the caller commits, preferably through `commit_import` (which rebuilds the index
+instead of catching up entry by entry when a list changed very many entries).
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+
+from directory.extensions import db
+from directory.models import (
+    AuditEntry,
+    ContactPoint,
+    Email,
+    ImportRun,
+    Membership,
+    Network,
+    Organisation,
+    Phone,
+    Specialism,
+    User,
+    utcnow,
+)
+from directory.models.contact_point import contact_point_specialism
+from directory.models.import_run import ImportSnapshot
+from directory.services import audit
+from directory.services.contacts import record_changes
+from directory.services.errors import NotFound
+from directory.services.permissions import require_network
+from imports import ParsedFile, RowError, UnusableInput, parse_file
+from imports.plan import Directory, Entry, Member, Plan, Planned, make_plan, row_values
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str, int, int], None]
+OPERATOR = "operator"
+# Above this many changed entries the index is rebuilt once rather than caught up entry by
+# entry (a rebuild writes one fresh segment; many small updates are slower).
+REBUILD_ABOVE = 5000
+CHUNK = 2000
+MAX_STORED_ERRORS = 5000
+
+
+@dataclass
+class ImportReport:
+    """What an import did or would do. `run` is the ImportRun recorded for it."""
+
+    run: ImportRun
+    network: str
+    parsed: ParsedFile | None
+    plan: Plan | None
+    errors: list[RowError] = field(default_factory=list)
+    unusable: str | None = None
+    applied: bool = False
+    # Copied from the run when the report is made: still readable after the commit (a
+    # rebuild of the index empties the session).
+    run_id: int | None = None
+    final_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.unusable is None and not self.errors
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(self.final_counts)
+
+    @property
+    def changed_entries(self) -> int:
+        counts = self.counts
+        return sum(counts.get(key, 0) for key in
+                   ("created", "updated", "memberships_added", "archived", "memberships_removed"))
+
+    def change_rows(self) -> Iterator[dict[str, Any]]:
+        """The plan row by row, for the preview, the CLI and the downloadable report."""
+        if self.plan is None:
+            return
+        for planned in self.plan.changes():
+            yield {"line": planned.line, "action": planned.action, "entry": planned.entry_id,
+                   "name": planned.name, "changes": describe_changes(planned)}
+        for missing in self.plan.missing:
+            action = "missing"
+            if self.plan.archive_missing:
+                action = "membership-removed" if missing.shared else "archived"
+            yield {"line": None, "action": action, "entry": missing.entry_id,
+                   "name": missing.name,
+                   "changes": f"{self.network} ID {missing.external_id}" if missing.external_id
+                   else ""}
+
+
+def describe_changes(planned: Planned) -> str:
+    if planned.action == "create":
+        row = planned.row
+        return "; ".join(part for part in (row.country, row.organisation or "",
+                                           ", ".join(row.emails)) if part)
+    parts = []
+    for name, (old, new) in planned.changes.items():
+        if name == "membership":
+            role, external_id = new
+            parts.append(f"joins as {role}" + (f" ({external_id})" if external_id else ""))
+        else:
+            parts.append(f"{name}: {_show(old)} → {_show(new)}")
+    return "; ".join(parts)
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(" ".join(item) if isinstance(item, tuple) else str(item)
+                         for item in value) or "—"
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+# --- entry points ----------------------------------------------------------------------------
+
+def preview(actor: User | None, path: str | Path, network: str, sheet: str | None = None,
+            filename: str | None = None, archive_missing: bool = False,
+            progress: Progress | None = None, run: ImportRun | None = None) -> ImportReport:
+    """What importing the file would do; writes only the ImportRun (status previewed or
+    refused). Raises PermissionDenied, NotFound (no such network)."""
+    return _import(actor, path, network, sheet, filename, archive_missing, dry_run=True,
+                   progress=progress, run=run)
+
+
+def apply(actor: User | None, path: str | Path, network: str, sheet: str | None = None,
+          filename: str | None = None, archive_missing: bool = False,
+          progress: Progress | None = None, run: ImportRun | None = None,
+          expected_sha256: str | None = None) -> ImportReport:
+    """Import the file: every row written, or (any row invalid) nothing but a refused
+    ImportRun. `expected_sha256`: the file previewed must be the file applied."""
+    return _import(actor, path, network, sheet, filename, archive_missing, dry_run=False,
+                   progress=progress, run=run, expected_sha256=expected_sha256)
+
+
+def commit_import(report: ImportReport) -> None:
+    """Commit the import and bring the search index up to date."""
+    from directory.services import commit, search
+
+    if report.applied and report.changed_entries > REBUILD_ABOVE:
+        db.session.info.pop("index_dirty", None)
+        db.session.commit()
+        # The rows and the plan are written: let the rebuild have their memory (100,000 rows
+        # hold a few hundred MB, and the index writer wants its own 512 MB).
+        report.parsed = report.plan = None
+        gc.collect()
+        search.rebuild()
+    else:
+        commit()
+
+
+def network_roles(network: Network) -> dict[str, list[str]]:
+    return {role.slug: [label for label in (role.label_en, role.label_fr, role.label_ar)
+                        if label] for role in network.roles}
+
+
+def get_network(slug: str) -> Network:
+    network = db.session.scalars(select(Network).where(Network.slug == slug)).first()
+    if network is None:
+        known = ", ".join(db.session.scalars(select(Network.slug).order_by(Network.id)))
+        raise NotFound(f"There is no network '{slug}' (networks: {known}).")
+    return network
+
+
+def _import(actor, path, slug, sheet, filename, archive_missing, dry_run, progress, run,
+            expected_sha256=None) -> ImportReport:
+    if actor is not None:
+        require_network(actor, slug)
+    network = get_network(slug)
+    shown = filename or Path(path).name
+    if run is None:
+        run = ImportRun(user_id=actor.id if actor is not None else None,
+                        actor=actor.email if actor is not None else OPERATOR,
+                        network=slug, filename=shown[:300], sha256="", status="previewed")
+        db.session.add(run)
+    run.dry_run, run.sheet, run.archive_missing = dry_run, sheet, archive_missing
+    run.at = utcnow()
+    step = progress or (lambda phase, done, total: None)
+    step("read", 0, 0)
+    try:
+        parsed = parse_file(path, slug, sheet=sheet, filename=shown, roles=network_roles(network))
+    except UnusableInput as problem:
+        run.status, run.counts = "refused", {}
+        run.errors = [{"line": 0, "column": "", "message": str(problem)}]
+        run.finished_at = utcnow()
+        _audit_run(actor, run)
+        db.session.flush()
+        return ImportReport(run=run, network=slug, parsed=None, plan=None, unusable=str(problem),
+                            run_id=run.id)
+    run.sha256 = parsed.sha256
+    if expected_sha256 and parsed.sha256 != expected_sha256:
+        message = ("The file is not the one previewed (its SHA-256 differs): upload it again "
+                   "and check the new preview.")
+        run.status, run.errors = "refused", [{"line": 0, "column": "", "message": message}]
+        run.finished_at = utcnow()
+        _audit_run(actor, run)
+        db.session.flush()
+        return ImportReport(run=run, network=slug, parsed=parsed, plan=None, unusable=message,
+                            run_id=run.id)
+    step("compare", 0, len(parsed.rows))
+    plan = make_plan(parsed, _directory(network), archive_missing, progress)
+    errors = sorted([*parsed.errors, *plan.errors], key=lambda error: error.line)
+    run.counts = {"rows": parsed.total_rows, "valid_rows": len(parsed.rows) - len(plan.errors),
+                  **plan.counts, "errors": len(errors)}
+    run.errors = [{"line": error.line, "column": error.column, "message": error.message}
+                  for error in errors[:MAX_STORED_ERRORS]]
+    report = ImportReport(run=run, network=slug, parsed=parsed, plan=plan, errors=errors)
+    if errors:
+        run.status = "refused"
+    elif dry_run:
+        run.status = "previewed"
+    else:
+        _write(actor, network, plan, run, step)
+        run.status = "applied"
+        report.applied = True
+    run.finished_at = utcnow()
+    _audit_run(actor, run)
+    db.session.flush()
+    report.run_id, report.final_counts = run.id, dict(run.counts or {})
+    return report
+
+
+def _audit_run(actor: User | None, run: ImportRun) -> None:
+    action = {"applied": "import.applied", "refused": "import.refused"}.get(
+        run.status, "import.previewed")
+    db.session.flush()  # the run's id
+    audit.record(actor, action, "import_run", run.id,
+                 {"network": run.network, "file": run.filename, "sha256": run.sha256,
+                  "counts": run.counts, "errors": len(run.errors or [])},
+                 actor_label=None if actor is not None else OPERATOR)
+
+
+# --- what the plan reads ---------------------------------------------------------------------
+
+def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _directory(network: Network) -> Directory:
+    session = db.session
+    by_external_id = {
+        external_id.casefold(): entry_id for external_id, entry_id in session.execute(
+            select(Membership.external_id, Membership.contact_point_id).where(
+                Membership.network_id == network.id, Membership.external_id.is_not(None)))
+    }
+    by_email = {address: entry_id for address, entry_id in session.execute(
+        select(Email.address, Email.contact_point_id))}
+    shared = set(session.scalars(
+        select(Membership.contact_point_id).where(Membership.contact_point_id.in_(
+            select(Membership.contact_point_id).where(Membership.network_id == network.id)))
+        .group_by(Membership.contact_point_id).having(func.count() > 1)))
+    members = {
+        entry_id: Member(" ".join(part for part in (given, family) if part), external_id,
+                         status, entry_id in shared)
+        for entry_id, given, family, status, external_id in session.execute(
+            select(ContactPoint.id, ContactPoint.given_name, ContactPoint.family_name,
+                   ContactPoint.status, Membership.external_id)
+            .join(Membership, Membership.contact_point_id == ContactPoint.id)
+            .where(Membership.network_id == network.id))
+    }
+    digests = {entry_id: row_digest for entry_id, row_digest in session.execute(
+        select(ImportSnapshot.contact_point_id, ImportSnapshot.digest)
+        .where(ImportSnapshot.network_id == network.id))}
+    return Directory(
+        network=network.slug,
+        default_role=network.roles[0].slug if network.roles else "member",
+        by_external_id=by_external_id, by_email=by_email, members=members, digests=digests,
+        load_entries=_load_entries,
+        load_snapshots=lambda ids: {entry_id: row for entry_id, row in session.execute(
+            select(ImportSnapshot.contact_point_id, ImportSnapshot.row).where(
+                ImportSnapshot.network_id == network.id,
+                ImportSnapshot.contact_point_id.in_(ids)))},
+        specialisms=frozenset(session.scalars(select(Specialism.slug))),
+    )
+
+
+def _load_entries(ids: list[int]) -> dict[int, Entry]:
+    """Full entries as plain values; on PostgreSQL locked until the import commits, so an edit
+    made meanwhile cannot be overwritten by a plan computed before it."""
+    session = db.session
+    query = (select(ContactPoint.id, ContactPoint.version, ContactPoint.status,
+                    ContactPoint.given_name, ContactPoint.family_name, ContactPoint.native_name,
+                    ContactPoint.title, Organisation.name, ContactPoint.country,
+                    ContactPoint.city, ContactPoint.address, ContactPoint.notes,
+                    ContactPoint.urgent, ContactPoint.urgent_instructions,
+                    ContactPoint.last_verified_on, ContactPoint.languages)
+             .outerjoin(Organisation, Organisation.id == ContactPoint.organisation_id)
+             .where(ContactPoint.id.in_(ids)))
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(of=ContactPoint.__table__)
+    entries = {}
+    for (entry_id, version, status, given, family, native, title, organisation, country, city,
+         address, notes, urgent, instructions, verified, languages) in session.execute(query):
+        entries[entry_id] = Entry(
+            id=entry_id, version=version, status=status, given_name=given or "",
+            family_name=family, native_name=native, title=title, organisation=organisation,
+            country=country, city=city, address=address, notes=notes, urgent=bool(urgent),
+            urgent_instructions=instructions, last_verified=verified,
+            emails=[], phones=[], languages=list(languages or []), specialisms=[],
+            memberships={})
+    for entry_id, address in session.execute(
+            select(Email.contact_point_id, Email.address).where(Email.contact_point_id.in_(ids))
+            .order_by(Email.contact_point_id, Email.position, Email.id)):
+        entries[entry_id].emails.append(address)
+    for entry_id, number, kind in session.execute(
+            select(Phone.contact_point_id, Phone.number, Phone.kind)
+            .where(Phone.contact_point_id.in_(ids))
+            .order_by(Phone.contact_point_id, Phone.position, Phone.id)):
+        entries[entry_id].phones.append((number, kind))
+    table = contact_point_specialism
+    for entry_id, slug in session.execute(
+            select(table.c.contact_point_id, table.c.specialism_slug)
+            .join(Specialism, Specialism.slug == table.c.specialism_slug)
+            .where(table.c.contact_point_id.in_(ids))
+            .order_by(table.c.contact_point_id, Specialism.position)):
+        entries[entry_id].specialisms.append(slug)
+    for entry_id, slug, role, external_id in session.execute(
+            select(Membership.contact_point_id, Network.slug, Membership.role,
+                   Membership.external_id).join(Network, Network.id == Membership.network_id)
+            .where(Membership.contact_point_id.in_(ids))):
+        entries[entry_id].memberships[slug] = (role, external_id)
+    return entries
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def _json(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_json(item) for item in value]
+    if isinstance(value, list):
+        return [_json(item) for item in value]
+    return value
+
+
+class _Organisations:
+    """(country, name) → organisation id, created in bulk when new."""
+
+    def __init__(self):
+        self.ids: dict[tuple[str, str], int] = {}
+        for organisation_id, country, name in db.session.execute(
+                select(Organisation.id, Organisation.country, Organisation.name)):
+            self.ids.setdefault((country, " ".join(name.split()).casefold()), organisation_id)
+        self.kinds: dict[tuple[str, str], str | None] = {}
+        self.wanted: dict[tuple[str, str], tuple[str, str | None]] = {}
+
+    @staticmethod
+    def key(country: str, name: str) -> tuple[str, str]:
+        return country, " ".join(name.split()).casefold()
+
+    def want(self, country: str, name: str | None, kind: str | None) -> None:
+        if not name:
+            return
+        key = self.key(country, name)
+        if key not in self.ids and key not in self.wanted or key in self.wanted and kind and not self.wanted[key][1]:
+            self.wanted[key] = (name, kind)
+
+    def create(self) -> None:
+        items = list(self.wanted.items())
+        for chunk in _chunks(items):
+            ids = db.session.scalars(
+                insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True),
+                [{"name": name, "country": country, "kind": kind}
+                 for (country, _), (name, kind) in chunk]).all()
+            for ((key, _), organisation_id) in zip(chunk, ids, strict=True):
+                self.ids[key] = organisation_id
+        self.wanted.clear()
+
+    def id(self, country: str, name: str | None) -> int | None:
+        return self.ids[self.key(country, name)] if name else None
+
+
+def _write(actor: User | None, network: Network, plan: Plan, run: ImportRun,
+           step: Progress) -> None:
+    session = db.session
+    now = utcnow()
+    user_id = actor.id if actor is not None else None
+    actor_label = actor.email if actor is not None else OPERATOR
+    address = audit.current_address.get()
+    audits: list[dict] = []
+    changed_ids: list[int] = []
+    present = plan.present
+
+    def audit_row(action: str, entry_id: int, changes: dict) -> None:
+        audits.append({"at": now, "user_id": user_id, "actor": actor_label, "action": action,
+                       "target_type": "contact_point", "target_id": entry_id,
+                       "changes": {**changes, "import_run": [None, run.id]}, "address": address})
+
+    organisations = _Organisations()
+    for planned in plan.created:
+        organisations.want(planned.row.country, planned.row.organisation,
+                           planned.row.organisation_kind)
+    for planned in [*plan.updated, *plan.memberships]:
+        if "organisation" in planned.changes or "country" in planned.changes:
+            row = planned.row
+            organisations.want(row.country, row.organisation, row.organisation_kind)
+    session.flush()  # the ImportRun's id, for the audit rows
+    organisations.create()
+
+    # Created entries: the rows, then their e-mails, phones, specialisms and membership.
+    total = len(plan.created)
+    created_ids: list[int] = []
+    for start in range(0, total, CHUNK):
+        chunk = plan.created[start:start + CHUNK]
+        ids = session.scalars(
+            insert(ContactPoint).returning(ContactPoint.id, sort_by_parameter_order=True),
+            [_new_entry(planned.row, organisations, now) for planned in chunk]).all()
+        emails, phones, specialisms, memberships = [], [], [], []
+        for planned, entry_id in zip(chunk, ids, strict=True):
+            planned.entry_id = entry_id
+            row = planned.row
+            emails += [{"contact_point_id": entry_id, "address": address_, "position": position}
+                       for position, address_ in enumerate(row.emails)]
+            phones += [{"contact_point_id": entry_id, "number": number, "kind": kind,
+                        "position": position}
+                       for position, (number, kind) in enumerate(row.phones)]
+            specialisms += [{"contact_point_id": entry_id, "specialism_slug": slug}
+                            for slug in row.specialisms]
+            memberships.append({"contact_point_id": entry_id, "network_id": network.id,
+                                "role": row.role or _default_role(network),
+                                "external_id": row.external_id})
+            audit_row("contact_point.created", entry_id, _created_changes(row, network))
+        _insert(Email, emails)
+        _insert(Phone, phones)
+        _insert_table(contact_point_specialism, specialisms)
+        _insert(Membership, memberships)
+        created_ids += ids
+        step("create", min(start + CHUNK, total), total)
+
+    # Updated entries and new memberships.
+    changed = [*plan.updated, *plan.memberships]
+    scalar_updates: dict[frozenset, list[dict]] = defaultdict(list)
+    replaced: dict[str, list[Planned]] = defaultdict(list)
+    new_memberships, membership_updates = [], []
+    for planned in changed:
+        values: dict[str, Any] = {}
+        for name, (_, new) in planned.changes.items():
+            if name in ("given_name", "family_name", "native_name", "title", "country", "city",
+                        "address", "notes", "urgent_instructions", "urgent", "status"):
+                values[name] = new
+            elif name == "last_verified":
+                values["last_verified_on"] = new
+            elif name == "languages":
+                values["languages"] = new
+            elif name == "organisation":
+                values["organisation_id"] = organisations.id(planned.row.country, new)
+            elif name in ("emails", "phones", "specialisms"):
+                replaced[name].append(planned)
+            elif name == "membership":
+                role, external_id = new
+                new_memberships.append({"contact_point_id": planned.entry_id,
+                                        "network_id": network.id, "role": role,
+                                        "external_id": external_id})
+        if "country" in planned.changes and "organisation" not in planned.changes \
+                and "organisation" in present and planned.row.organisation:
+            values["organisation_id"] = organisations.id(planned.row.country,
+                                                         planned.row.organisation)
+        if "role" in planned.changes or "external_id" in planned.changes:
+            membership_updates.append({
+                "entry": planned.entry_id, "network": network.id,
+                "role": planned.changes.get("role", (None, None))[1],
+                "external_id": planned.changes.get("external_id", (None, None))[1]})
+        values.update(version=planned.version + 1, updated_at=now)
+        scalar_updates[frozenset(values)].append({"id": planned.entry_id, **values})
+        audit_row("contact_point.membership_added" if planned.action == "membership"
+                  else "contact_point.updated", planned.entry_id,
+                  {name: [_json(old), _json(new)] for name, (old, new) in planned.changes.items()})
+        changed_ids.append(planned.entry_id)
+    for rows in scalar_updates.values():
+        for chunk in _chunks(rows):
+            session.execute(update(ContactPoint), chunk)
+    for planned_list, model, make in (
+            (replaced["emails"], Email, lambda entry_id, new: [
+                {"contact_point_id": entry_id, "address": address_, "position": position}
+                for position, address_ in enumerate(new)]),
+            (replaced["phones"], Phone, lambda entry_id, new: [
+                {"contact_point_id": entry_id, "number": number, "kind": kind,
+                 "position": position} for position, (number, kind) in enumerate(new)])):
+        ids = [planned.entry_id for planned in planned_list]
+        for chunk in _chunks(ids):
+            session.execute(delete(model).where(model.contact_point_id.in_(chunk)))
+        rows = [item for planned in planned_list
+                for item in make(planned.entry_id, planned.changes[
+                    "emails" if model is Email else "phones"][1])]
+        _insert(model, rows)
+    ids = [planned.entry_id for planned in replaced["specialisms"]]
+    table = contact_point_specialism
+    for chunk in _chunks(ids):
+        session.execute(delete(table).where(table.c.contact_point_id.in_(chunk)))
+    _insert_table(table, [{"contact_point_id": planned.entry_id, "specialism_slug": slug}
+                          for planned in replaced["specialisms"]
+                          for slug in planned.changes["specialisms"][1]])
+    _insert(Membership, new_memberships)
+    for item in membership_updates:
+        values = {key: item[key] for key in ("role", "external_id") if item[key] is not None}
+        session.execute(update(Membership).where(
+            Membership.contact_point_id == item["entry"],
+            Membership.network_id == item["network"]).values(**values))
+    step("update", len(changed), len(changed))
+
+    # Entries of the network missing from the list.
+    if plan.archive_missing and plan.missing:
+        only = [item.entry_id for item in plan.missing if not item.shared]
+        shared = [item.entry_id for item in plan.missing if item.shared]
+        for chunk in _chunks(only):
+            session.execute(update(ContactPoint).where(ContactPoint.id.in_(chunk)).values(
+                status="archived", version=ContactPoint.version + 1, updated_at=now))
+        for chunk in _chunks(shared):
+            session.execute(delete(Membership).where(
+                Membership.network_id == network.id, Membership.contact_point_id.in_(chunk)))
+            session.execute(update(ContactPoint).where(ContactPoint.id.in_(chunk)).values(
+                version=ContactPoint.version + 1, updated_at=now))
+        for entry_id in only:
+            audit_row("contact_point.archived", entry_id,
+                      {"status": ["active", "archived"],
+                       "reason": [None, f"missing from the {network.slug} list"]})
+        for entry_id in shared:
+            audit_row("contact_point.membership_removed", entry_id,
+                      {"memberships": [network.slug, None],
+                       "reason": [None, f"missing from the {network.slug} list"]})
+        missing_ids = only + shared
+        for chunk in _chunks(missing_ids):
+            session.execute(delete(ImportSnapshot).where(
+                ImportSnapshot.network_id == network.id,
+                ImportSnapshot.contact_point_id.in_(chunk)))
+        changed_ids += missing_ids
+
+    # What this list said about each entry, for the next import of the network.
+    snapshots = [(planned.entry_id, planned.digest, planned.row)
+                 for planned in [*plan.created, *changed]] + plan.snapshots
+    created = set(created_ids)
+    stale = [entry_id for entry_id, _, _ in snapshots if entry_id not in created]
+    for chunk in _chunks(stale):
+        session.execute(delete(ImportSnapshot).where(
+            ImportSnapshot.network_id == network.id,
+            ImportSnapshot.contact_point_id.in_(chunk)))
+    for chunk in _chunks(snapshots):
+        _insert(ImportSnapshot, [{"network_id": network.id, "contact_point_id": entry_id,
+                                  "digest": row_digest, "row": row_values(row, present)}
+                                 for entry_id, row_digest, row in chunk])
+    step("record", 0, 0)
+    for chunk in _chunks(audits, 5000):
+        session.execute(insert(AuditEntry), chunk)
+    record_changes([*created_ids, *changed_ids])
+    session.flush()
+    step("done", 1, 1)
+
+
+def _default_role(network: Network) -> str:
+    return network.roles[0].slug if network.roles else "member"
+
+
+def _new_entry(row, organisations: _Organisations, now) -> dict[str, Any]:
+    return {
+        "given_name": row.given_name or "", "family_name": row.family_name,
+        "native_name": row.native_name, "name_variants": [], "title": row.title,
+        "organisation_id": organisations.id(row.country, row.organisation),
+        "country": row.country, "city": row.city, "address": row.address,
+        "languages": list(row.languages), "urgent": bool(row.urgent),
+        "urgent_instructions": row.urgent_instructions, "notes": row.notes,
+        "status": "active", "last_verified_on": row.last_verified, "version": 1,
+        "created_at": now, "updated_at": now,
+    }
+
+
+def _created_changes(row, network: Network) -> dict[str, list]:
+    values = {
+        "given_name": row.given_name, "family_name": row.family_name,
+        "native_name": row.native_name, "title": row.title, "organisation": row.organisation,
+        "country": row.country, "city": row.city, "emails": row.emails,
+        "phones": [f"{number} ({kind})" for number, kind in row.phones],
+        "languages": row.languages, "specialisms": row.specialisms,
+        "last_verified_on": row.last_verified.isoformat() if row.last_verified else None,
+        "memberships": [f"{network.slug}: {row.role or _default_role(network)}"
+                        + (f" ({row.external_id})" if row.external_id else "")],
+    }
+    return {name: [None, value] for name, value in values.items() if value not in (None, "", [])}
+
+
+def _insert(model, rows: list[dict]) -> None:
+    for chunk in _chunks(rows, 5000):
+        db.session.execute(insert(model), chunk)
+
+
+def _insert_table(table, rows: list[dict]) -> None:
+    for chunk in _chunks(rows, 5000):
+        db.session.execute(table.insert(), chunk)
+
+
+# --- reading runs ----------------------------------------------------------------------------
+
+def get_run(actor: User | None, run_id: int) -> ImportRun:
+    """An import run as its owner (or an administrator, or a secretariat of its network)
+    may see it."""
+    run = db.session.get(ImportRun, run_id)
+    if run is None:
+        raise NotFound(f"There is no import {run_id}.")
+    if actor is not None:
+        require_network(actor, run.network)
+    return run
+
+
+def recent_runs(actor: User, limit: int = 20) -> list[ImportRun]:
+    from directory.services.permissions import maintained_networks
+
+    query = select(ImportRun).order_by(ImportRun.id.desc()).limit(limit)
+    allowed = maintained_networks(actor)
+    if allowed is not None:
+        query = query.where(ImportRun.network.in_(sorted(allowed)))
+    return list(db.session.scalars(query))
+
+
+def errors_of(run: ImportRun) -> Iterable[RowError]:
+    return [RowError(item["line"], item["column"], item["message"]) for item in run.errors or []]
+
+

@@ -1,0 +1,1 @@
+"""Import pages (upload, preview, confirm, progress, report) and bulk exports."""

@@ -1,0 +1,353 @@
+"""Importing a list on the web: upload → preview → confirm (or cancel) → progress → report;
+and bulk exports of a network or of the current search.
+
+The uploaded file waits in the instance folder (`instance/imports/<run id>.<ext>`, never under
+static) between the preview and the confirmation; the confirmation re-reads it and refuses it if
+its SHA-256 is not the previewed one. Lists of more than IMPORT_SYNC_ROWS rows are applied in a
+background thread that writes its progress to `instance/imports/<run id>.progress`; the report
+page refreshes itself (a meta refresh: no script) until the run has finished.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select, update
+
+from directory.extensions import db
+from directory.models import ImportRun, Network, User, utcnow
+from directory.services import commit, exports, permissions, rollback
+from directory.services import imports as import_service
+from directory.services.errors import PermissionDenied, ServiceError
+from directory.web.imports.forms import ConfirmForm, UploadForm
+
+blueprint = Blueprint("imports", __name__)
+log = logging.getLogger(__name__)
+EXTENSIONS = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls"}
+SHOWN_CHANGES = 200
+ERRORS_PER_PAGE = 200
+# A run "running" whose progress file has not moved for this long died with its process.
+STALLED_AFTER = 600
+CHANGE_HEADERS = ["line", "action", "entry", "name", "changes"]
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+def _folder() -> Path:
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _upload_path(run: ImportRun) -> Path | None:
+    matches = sorted(_folder().glob(f"{run.id}.*"))
+    matches = [path for path in matches if path.suffix.lower() in EXTENSIONS]
+    return matches[0] if matches else None
+
+
+def _changes_path(run_id: int) -> Path:
+    return _folder() / f"{run_id}-changes.csv"
+
+
+def _progress_path(run_id: int) -> Path:
+    return _folder() / f"{run_id}.progress"
+
+
+def _networks(actor: User) -> list[Network]:
+    return [network for network in db.session.scalars(select(Network).order_by(Network.id))
+            if permissions.can_maintain(actor, [network.slug])
+            and (actor.role == "admin" or network.slug in actor.network_slugs)]
+
+
+def _require_importer(actor: User) -> None:
+    if actor.role not in ("secretariat", "admin"):
+        raise PermissionDenied(_("Only network secretariats and administrators may import "
+                                 "lists."))
+
+
+def _write_changes(report: import_service.ImportReport) -> None:
+    path = _changes_path(report.run_id)
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CHANGE_HEADERS)
+        for change in report.change_rows():
+            writer.writerow([exports.neutralise(str(change[key] if change[key] is not None
+                                                    else "")) for key in CHANGE_HEADERS])
+
+
+def _read_changes(run_id: int, limit: int) -> list[dict]:
+    path = _changes_path(run_id)
+    if not path.exists():
+        return []
+    shown = []
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        for row in csv.DictReader(handle):
+            shown.append({key: (value.removeprefix("'"))
+                          for key, value in row.items()})
+            if len(shown) >= limit:
+                break
+    return shown
+
+
+@blueprint.route("/imports", methods=["GET", "POST"])
+def upload():
+    actor = _actor()
+    _require_importer(actor)
+    networks = _networks(actor)
+    form = UploadForm()
+    form.network.choices = [("", "—")] + [(n.slug, n.label(_locale())) for n in networks]
+    if len(networks) == 1 and request.method == "GET":
+        form.network.data = networks[0].slug
+    problem = None
+    if form.validate_on_submit():
+        upload_file = form.file.data
+        filename = Path(upload_file.filename or "list").name[:200]
+        suffix = Path(filename).suffix.lower()
+        if suffix not in EXTENSIONS:
+            suffix = ".bin"  # the reader says what it is not
+        waiting = _folder() / f"upload-{uuid.uuid4().hex}{suffix}"
+        upload_file.save(waiting)
+        try:
+            report = import_service.preview(
+                actor, waiting, form.network.data, sheet=(form.sheet.data or "").strip() or None,
+                filename=filename, archive_missing=bool(form.archive_missing.data))
+        except ServiceError:
+            waiting.unlink(missing_ok=True)
+            raise
+        commit()
+        if report.ok:
+            waiting.rename(_folder() / f"{report.run_id}{suffix}")
+        else:
+            waiting.unlink(missing_ok=True)
+        if report.unusable:
+            problem = report.unusable
+        else:
+            _write_changes(report)
+            return redirect(url_for("imports.report", run_id=report.run_id))
+    runs = import_service.recent_runs(actor)
+    status = 422 if request.method == "POST" else 200
+    return render_template("imports/upload.html", form=form, runs=runs, problem=problem,
+                           networks=networks), status
+
+
+def _locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "en")
+
+
+def _progress(run: ImportRun) -> dict | None:
+    path = _progress_path(run.id)
+    try:
+        progress = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    progress["stalled"] = time.time() - path.stat().st_mtime > STALLED_AFTER
+    return progress
+
+
+@blueprint.get("/imports/<int:run_id>")
+def report(run_id: int):
+    actor = _actor()
+    _require_importer(actor)
+    run = import_service.get_run(actor, run_id)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    errors = list(run.errors or [])
+    pages = max(1, (len(errors) + ERRORS_PER_PAGE - 1) // ERRORS_PER_PAGE)
+    shown_errors = errors[(page - 1) * ERRORS_PER_PAGE: page * ERRORS_PER_PAGE]
+    progress = _progress(run) if run.status == "running" else None
+    counts = run.counts or {}
+    changed = sum(counts.get(key, 0) for key in ("created", "updated", "memberships_added"))
+    missing = counts.get("missing", 0)
+    refresh = run.status == "running" and not (progress or {}).get("stalled")
+    page_html = render_template(
+        "imports/report.html", run=run, counts=counts, errors=shown_errors,
+        error_total=len(errors), error_page=page, error_pages=pages,
+        changes=_read_changes(run.id, SHOWN_CHANGES), change_total=changed + missing,
+        shown_limit=SHOWN_CHANGES, progress=progress,
+        may_confirm=run.status == "previewed" and not run.errors and _upload_path(run) is not None,
+        form=ConfirmForm(), refresh=refresh)
+    # A running import's page reloads itself: the Refresh header, no script (CSP).
+    return Response(page_html, headers={"Refresh": "2"} if refresh else {})
+
+
+def _set_progress(run_id: int, folder: Path):
+    path = folder / f"{run_id}.progress"
+    def step(phase: str, done: int, total: int) -> None:
+        temporary = path.with_suffix(".progress-tmp")
+        temporary.write_text(json.dumps({"phase": phase, "done": done, "total": total}))
+        os.replace(temporary, path)
+
+    return step
+
+
+def run_apply(run_id: int, actor_id: int | None, folder: Path) -> None:
+    """Apply a previewed run (in the request or a background thread, inside an app context)."""
+    run = db.session.get(ImportRun, run_id)
+    actor = db.session.get(User, actor_id) if actor_id is not None else None
+    path = next((p for p in sorted(folder.glob(f"{run_id}.*")) if p.suffix.lower() in EXTENSIONS),
+                None)
+    step = _set_progress(run_id, folder)
+    try:
+        if path is None:
+            raise ServiceError("The uploaded file is gone; upload it again.")
+        report = import_service.apply(actor, path, run.network, sheet=run.sheet,
+                                      filename=run.filename, archive_missing=run.archive_missing,
+                                      progress=step, run=run, expected_sha256=run.sha256)
+        _write_changes(report)  # before the commit: the report page finds it complete
+        if report.ok:
+            import_service.commit_import(report)
+        else:
+            commit()
+    except Exception as error:
+        rollback()
+        if not isinstance(error, ServiceError):
+            log.exception("Import %s failed", run_id)
+        message = error.message if isinstance(error, ServiceError) else _(
+            "The import failed and nothing was written: %(error)s", error=type(error).__name__)
+        db.session.execute(update(ImportRun).where(ImportRun.id == run_id).values(
+            status="failed", finished_at=utcnow(),
+            errors=[{"line": 0, "column": "", "message": message}]))
+        commit()
+    finally:
+        _progress_path_in(folder, run_id).unlink(missing_ok=True)
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+
+def _progress_path_in(folder: Path, run_id: int) -> Path:
+    return folder / f"{run_id}.progress"
+
+
+@blueprint.post("/imports/<int:run_id>/confirm")
+def confirm(run_id: int):
+    actor = _actor()
+    _require_importer(actor)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    run = import_service.get_run(actor, run_id)
+    if run.status != "previewed" or run.errors or _upload_path(run) is None:
+        flash(_("This import cannot be confirmed any more (it was applied, cancelled or "
+                "refused). Upload the list again."), "error")
+        return redirect(url_for("imports.report", run_id=run_id))
+    # One confirmation only, even if the button is pressed twice.
+    claimed = db.session.execute(update(ImportRun).where(
+        ImportRun.id == run_id, ImportRun.status == "previewed").values(status="running"))
+    commit()
+    if claimed.rowcount != 1:
+        return redirect(url_for("imports.report", run_id=run_id))
+    folder = _folder()
+    _set_progress(run_id, folder)("read", 0, 0)
+    rows = (run.counts or {}).get("rows", 0)
+    if rows <= int(current_app.config.get("IMPORT_SYNC_ROWS", 2000)):
+        run_apply(run_id, actor.id, folder)
+    else:
+        app = current_app._get_current_object()
+
+        def work() -> None:
+            with app.app_context():
+                try:
+                    run_apply(run_id, actor.id, folder)
+                finally:
+                    db.session.remove()
+
+        threading.Thread(target=work, name=f"import-{run_id}", daemon=True).start()
+    return redirect(url_for("imports.report", run_id=run_id))
+
+
+@blueprint.post("/imports/<int:run_id>/cancel")
+def cancel(run_id: int):
+    actor = _actor()
+    _require_importer(actor)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    run = import_service.get_run(actor, run_id)
+    if run.status == "previewed":
+        run.status = "cancelled"
+        run.finished_at = utcnow()
+        path = _upload_path(run)
+        if path is not None:
+            path.unlink()
+        commit()
+        flash(_("The import is cancelled; nothing was written."), "info")
+    return redirect(url_for("imports.upload"))
+
+
+def _csv_response(rows: list[list[str]], filename: str) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([exports.neutralise(str(cell)) for cell in row])
+    return Response(("\ufeff" + buffer.getvalue()).encode("utf-8"), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@blueprint.get("/imports/<int:run_id>/errors.csv")
+def errors_csv(run_id: int):
+    actor = _actor()
+    _require_importer(actor)
+    run = import_service.get_run(actor, run_id)
+    rows = [["line", "column", "message"]] + [
+        [str(error["line"]), error["column"], error["message"]] for error in run.errors or []]
+    return _csv_response(rows, f"import-{run.id}-errors.csv")
+
+
+@blueprint.get("/imports/<int:run_id>/changes.csv")
+def changes_csv(run_id: int):
+    actor = _actor()
+    _require_importer(actor)
+    run = import_service.get_run(actor, run_id)
+    path = _changes_path(run.id)
+    if not path.exists():
+        abort(404)
+    return Response(path.read_bytes(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="import-{run.id}-changes.csv"'})
+
+
+@blueprint.get("/exports")
+def export():
+    """A network's entries (?network=) or the current search (?search=1 and the search
+    page's own query arguments), as csv, xlsx or vcard."""
+    actor = _actor()
+    output_format = request.args.get("format", "csv")
+    network = request.args.get("network") if not request.args.get("search") else None
+    search_args = None
+    if request.args.get("search"):
+        search_args = request.args.copy()
+        for key in ("format", "search"):
+            search_args.pop(key, None)
+    try:
+        result = exports.export(actor, output_format, network=network or None,
+                                search_args=search_args)
+    except PermissionDenied:
+        raise
+    except ServiceError as problem:
+        rollback()
+        return render_template("error.html", status=400, message=problem.message,
+                               fields={}), 400
+    commit()
+    return Response(result.content, mimetype=result.mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{result.filename}"'})

@@ -1,0 +1,376 @@
+"""Diffing a network's parsed list against the directory: create, update, add a membership,
+leave unchanged, report missing, and every conflict as a row error.
+
+Pure, like the rest of `imports`: no Flask and no database. The service hands `make_plan` a
+`Directory`, lookups it loaded in bulk (this network's external ids, every e-mail, this
+network's members, the digests of what this network's list said last time) and two loaders
+that fetch full entries and last-time rows, in chunks, only for the rows that need them. A
+re-import of an unchanged 100,000-row list therefore touches nothing but the digests.
+
+How a row changes an entry ("only what the list says"):
+
+- A row matches by this network's external id, else by any of its e-mails. The ID matching
+  one entry and an e-mail another, e-mails of two entries, or two rows of one entry are row
+  errors with the line: nothing is guessed.
+- Columns the file does not have change nothing; an empty cell clears a value only when this
+  network's own previous list had filled it (it never erases what another source wrote).
+- Each field is compared with what this network's list said last time (the snapshot), not
+  with the entry: a field changes only when the network changed it. Two networks spelling a
+  name differently do not undo each other at every import, and a manual correction survives
+  the re-import of an unchanged list. Without a snapshot (the first list of this network for
+  the entry) the list's values are compared with the entry's, after normalisation.
+- Lists (e-mails, phones, languages, specialisms) merge: what the list adds is added, what this
+  network removed since its last list is removed, what others added stays.
+- The last-verified date only moves forward.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from .parse import ImportRow, ParsedFile, RowError
+
+SCALARS = ("given_name", "family_name", "native_name", "title", "organisation", "country",
+           "city", "address", "notes", "urgent_instructions", "urgent")
+LISTS = ("emails", "phones", "languages", "specialisms")
+# Canonical columns (headers.CANONICAL) that give each field of a row.
+FIELD_COLUMNS = {
+    "external_id": ("external_id",),
+    "given_name": ("given_name", "full_name"),
+    "family_name": ("family_name", "full_name"),
+    "native_name": ("native_name",),
+    "title": ("title",),
+    "organisation": ("organisation",),
+    "organisation_kind": ("organisation_kind",),
+    "country": ("country",),
+    "city": ("city",),
+    "address": ("address",),
+    "emails": ("emails",),
+    "phones": ("phones", "mobile", "phone_24_7"),
+    "languages": ("languages",),
+    "specialisms": ("specialisms",),
+    "notes": ("notes",),
+    "urgent_instructions": ("urgent_instructions",),
+    "last_verified": ("last_verified",),
+}
+CHUNK = 2000
+
+
+@dataclass(slots=True)
+class Entry:
+    """An entry as the plan needs it (plain values, no ORM object)."""
+
+    id: int
+    version: int
+    status: str
+    given_name: str
+    family_name: str
+    native_name: str | None
+    title: str | None
+    organisation: str | None
+    country: str
+    city: str | None
+    address: str | None
+    notes: str | None
+    urgent: bool
+    urgent_instructions: str | None
+    last_verified: date | None
+    emails: list[str]
+    phones: list[tuple[str, str]]
+    languages: list[str]
+    specialisms: list[str]
+    memberships: dict[str, tuple[str, str | None]]  # network slug → (role, external id)
+
+    @property
+    def name(self) -> str:
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+
+@dataclass(slots=True)
+class Member:
+    """An entry with a membership of the importing network."""
+
+    name: str
+    external_id: str | None
+    status: str
+    shared: bool  # also a member of other networks
+
+
+@dataclass
+class Directory:
+    """What the plan knows of the database, loaded in bulk by the service."""
+
+    network: str
+    default_role: str
+    by_external_id: dict[str, int]  # casefolded external id of this network → entry id
+    by_email: dict[str, int]  # lower-cased e-mail → entry id (every network)
+    members: dict[int, Member]  # entries with a membership of this network
+    digests: dict[int, str]  # entry id → digest of this network's last row for it
+    load_entries: Callable[[list[int]], dict[int, Entry]]
+    load_snapshots: Callable[[list[int]], dict[int, dict]]
+    # Specialism slugs the directory knows (an administrator may have retired one).
+    specialisms: frozenset[str] | None = None
+
+
+@dataclass(slots=True)
+class Planned:
+    """One row's outcome. `changes`: field → (old, new) as written; for a created entry the
+    row itself says everything."""
+
+    line: int
+    action: str  # create | update | membership
+    entry_id: int | None
+    name: str
+    row: ImportRow
+    changes: dict[str, tuple] = field(default_factory=dict)
+    digest: str = ""
+    version: int = 0
+
+
+@dataclass(slots=True)
+class Missing:
+    entry_id: int
+    name: str
+    external_id: str | None
+    shared: bool
+
+
+@dataclass
+class Plan:
+    network: str
+    present: frozenset[str]
+    archive_missing: bool = False
+    created: list[Planned] = field(default_factory=list)
+    updated: list[Planned] = field(default_factory=list)
+    memberships: list[Planned] = field(default_factory=list)
+    unchanged: int = 0
+    # Unchanged rows whose snapshot is missing or out of date: (entry id, digest, row).
+    snapshots: list[tuple[int, str, ImportRow]] = field(default_factory=list)
+    missing: list[Missing] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        archived = sum(1 for item in self.missing if not item.shared) if self.archive_missing else 0
+        removed = sum(1 for item in self.missing if item.shared) if self.archive_missing else 0
+        return {"created": len(self.created), "updated": len(self.updated),
+                "memberships_added": len(self.memberships), "unchanged": self.unchanged,
+                "missing": len(self.missing), "archived": archived,
+                "memberships_removed": removed}
+
+    def changes(self) -> Iterable[Planned]:
+        """Every row that changes something, in file order."""
+        return sorted([*self.created, *self.updated, *self.memberships],
+                      key=lambda planned: planned.line)
+
+
+def present_fields(parsed: ParsedFile) -> frozenset[str]:
+    """The row fields this file says something about (its columns, by canonical name)."""
+    columns = set(parsed.columns)
+    return frozenset(name for name, sources in FIELD_COLUMNS.items()
+                     if columns.intersection(sources))
+
+
+def row_values(row: ImportRow, present: frozenset[str]) -> dict:
+    """What the row says, as JSON values: the snapshot kept for the next import."""
+    values: dict = {}
+    for name in present:
+        value = getattr(row, name)
+        if name == "phones":
+            value = [[number, kind] for number, kind in value]
+        elif name == "last_verified":
+            value = value.isoformat() if value else None
+        values[name] = value
+    # None in a role or urgent cell means the list does not say.
+    if row.role is not None:
+        values["role"] = row.role
+    if row.urgent is not None:
+        values["urgent"] = row.urgent
+    return values
+
+
+def digest(values: dict) -> str:
+    text = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _same_text(left, right) -> bool:
+    return (left or "") == (right or "")
+
+
+def _same_organisation(left, right) -> bool:
+    return " ".join((left or "").split()).casefold() == " ".join((right or "").split()).casefold()
+
+
+def merge(entry: Entry, base: dict | None, values: dict, row: ImportRow,
+          network: str, default_role: str) -> tuple[str, dict[str, tuple]]:
+    """(action, changes) of one matched row; action is update, membership or unchanged."""
+    changes: dict[str, tuple] = {}
+
+    def said_before(name: str) -> bool:
+        return base is not None and name in base
+
+    def unchanged_by_network(name: str) -> bool:
+        return said_before(name) and base[name] == values[name]
+
+    for name in SCALARS:
+        if name not in values or unchanged_by_network(name):
+            continue
+        new = values[name]
+        current = getattr(entry, name)
+        if new is None or new == "":
+            # An empty cell clears only what this network's own previous list had filled.
+            if not (said_before(name) and base[name] not in (None, "")):
+                continue
+            new = "" if name == "given_name" else None
+        same = (_same_organisation if name == "organisation" else
+                (lambda a, b: a == b) if name == "urgent" else _same_text)
+        if not same(current, new):
+            changes[name] = (current, new)
+
+    for name in LISTS:
+        if name not in values or unchanged_by_network(name):
+            continue
+        if name == "phones":
+            current = list(entry.phones)
+            new_items = [tuple(item) for item in values[name]]
+            old_items = [tuple(item) for item in base[name]] if said_before(name) else []
+            removed = {number for number, _ in old_items} - {number for number, _ in new_items}
+            kinds = dict(new_items)
+            result = [(number, kinds.get(number, kind)) for number, kind in current
+                      if number not in removed]
+            have = {number for number, _ in result}
+            result += [item for item in new_items if item[0] not in have]
+        else:
+            current = list(getattr(entry, name))
+            new_items = list(values[name])
+            removed = set(base[name]) - set(new_items) if said_before(name) else set()
+            result = [item for item in current if item not in removed]
+            result += [item for item in new_items if item not in result]
+        if result != current:
+            changes[name] = (current, result)
+
+    verified = values.get("last_verified")
+    if verified:
+        verified = date.fromisoformat(verified)
+        if entry.last_verified is None or verified > entry.last_verified:
+            changes["last_verified"] = (entry.last_verified, verified)
+
+    if entry.status == "archived" and base is None:
+        # Back on the network's list (archived when missing from it, or before it ever
+        # listed the person): the entry is active again.
+        changes["status"] = (entry.status, "active")
+
+    membership = entry.memberships.get(network)
+    if membership is None:
+        changes["membership"] = (None, (values.get("role") or default_role, row.external_id))
+        return "membership", changes
+    role, external_id = membership
+    new_role = values.get("role")
+    if new_role and new_role != role and not unchanged_by_network("role"):
+        changes["role"] = (role, new_role)
+    if row.external_id and row.external_id != external_id:
+        changes["external_id"] = (external_id, row.external_id)
+    return ("update" if changes else "unchanged"), changes
+
+
+def make_plan(parsed: ParsedFile, directory: Directory, archive_missing: bool = False,
+              progress: Callable[[str, int, int], None] | None = None) -> Plan:
+    """Compare every valid row of `parsed` with the directory. Conflicts go to `plan.errors`
+    (parse errors stay in `parsed.errors`); the caller writes nothing unless both are empty."""
+    present = present_fields(parsed)
+    plan = Plan(network=directory.network, present=present, archive_missing=archive_missing)
+    claimed: dict[int, int] = {}  # entry id → line of the row that matched it
+    # (row, entry id, digest) of matched rows that need the full entry to be compared
+    pending: list[tuple[ImportRow, int, str]] = []
+    email_header = parsed.columns.get("emails", "emails").split(" + ")[0]
+    id_header = parsed.columns.get("external_id", "external_id").split(" + ")[0]
+
+    specialism_header = parsed.columns.get("specialisms", "specialisms").split(" + ")[0]
+    for row in parsed.rows:
+        if directory.specialisms is not None:
+            retired = [slug for slug in row.specialisms if slug not in directory.specialisms]
+            if retired:
+                plan.errors.append(RowError(row.line, specialism_header, (
+                    "the specialism " + ", ".join(retired) + " is no longer in the directory's "
+                    "vocabulary")))
+                continue
+        by_id = (directory.by_external_id.get(row.external_id.casefold())
+                 if row.external_id else None)
+        owners: dict[int, str] = {}
+        for email in row.emails:
+            owner = directory.by_email.get(email)
+            if owner is not None:
+                owners.setdefault(owner, email)
+        target = by_id
+        if by_id is not None:
+            others = {owner: email for owner, email in owners.items() if owner != by_id}
+            if others:
+                owner, email = next(iter(others.items()))
+                plan.errors.append(RowError(row.line, email_header, (
+                    f"the e-mail {email} belongs to entry {owner}, but the ID "
+                    f"{row.external_id!r} is that of entry {by_id}: correct the ID or the "
+                    "e-mail (one row is one person)")))
+                continue
+        elif len(owners) > 1:
+            described = " and ".join(f"{email} to entry {owner}" for owner, email in owners.items())
+            plan.errors.append(RowError(row.line, email_header, (
+                f"the e-mails belong to different entries ({described}): one row must "
+                "describe one person")))
+            continue
+        elif owners:
+            target = next(iter(owners))
+        if target is not None:
+            if target in claimed:
+                plan.errors.append(RowError(
+                    row.line, id_header if by_id is not None else email_header,
+                    f"describes the same entry ({target}) as line {claimed[target]}"))
+                continue
+            claimed[target] = row.line
+        values = row_values(row, present)
+        row_digest = digest(values)
+        if target is None:
+            plan.created.append(Planned(row.line, "create", None,
+                                        _row_name(row), row, digest=row_digest))
+            continue
+        member = directory.members.get(target)
+        if member is not None and directory.digests.get(target) == row_digest:
+            plan.unchanged += 1  # the network's list says what it said last time
+            continue
+        pending.append((row, target, row_digest))
+
+    for start in range(0, len(pending), CHUNK):
+        chunk = pending[start:start + CHUNK]
+        ids = [target for _, target, _ in chunk]
+        entries = directory.load_entries(ids)
+        member_ids = [target for target in ids if target in directory.members]
+        bases = directory.load_snapshots(member_ids) if member_ids else {}
+        for row, target, row_digest in chunk:
+            entry = entries[target]
+            base = bases.get(target) if directory.network in entry.memberships else None
+            action, changes = merge(entry, base, row_values(row, present), row,
+                                    directory.network, directory.default_role)
+            if action == "unchanged":
+                plan.unchanged += 1
+                plan.snapshots.append((target, row_digest, row))
+                continue
+            planned = Planned(row.line, action, target, entry.name, row, changes,
+                              digest=row_digest, version=entry.version)
+            (plan.memberships if action == "membership" else plan.updated).append(planned)
+        if progress:
+            progress("compare", min(start + CHUNK, len(pending)), len(pending))
+
+    for entry_id, member in directory.members.items():
+        if entry_id not in claimed and member.status != "archived":
+            plan.missing.append(Missing(entry_id, member.name, member.external_id, member.shared))
+    plan.missing.sort(key=lambda item: item.entry_id)
+    plan.errors.sort(key=lambda error: error.line)
+    return plan
+
+
+def _row_name(row: ImportRow) -> str:
+    return " ".join(part for part in (row.given_name, row.family_name) if part)

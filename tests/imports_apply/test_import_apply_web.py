@@ -1,0 +1,173 @@
+"""The web import: upload → preview → confirm or cancel → report, and its downloads."""
+
+import io
+import re
+import threading
+import time
+
+import pytest
+from import_apply_support import DATA, SAMPLES, WITH_ERRORS, directory_state
+from sqlalchemy import select
+from support import csrf_token
+
+from directory.extensions import db
+from directory.models import ImportRun
+
+pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="sample data not present")
+
+
+def upload(client, path, network="emj", **extra):
+    token = csrf_token(client, "/imports")
+    data = {"csrf_token": token, "network": network,
+            "file": (io.BytesIO(path.read_bytes()), path.name), **extra}
+    return client.post("/imports", data=data, content_type="multipart/form-data")
+
+
+def run_id_of(response) -> int:
+    return int(re.search(r"/imports/(\d+)$", response.headers["Location"]).group(1))
+
+
+@pytest.fixture
+def secretariat(client, auth, make):
+    make.user("secretariat", email="emj.sec@users.example", networks=("emj",))
+    auth.login("emj.sec@users.example")
+    return client
+
+
+def test_upload_preview_confirm(app, secretariat):
+    client = secretariat
+    response = upload(client, SAMPLES["emj"])
+    assert response.status_code == 302
+    run_id = run_id_of(response)
+    page = client.get(f"/imports/{run_id}").get_data(as_text=True)
+    assert "Preview: nothing has been written yet." in page
+    assert "Entries created" in page and ">117<" in page
+    assert "Said Bennani" in page  # the changes row by row
+    assert "Confirm the import" in page
+    assert directory_state(app)["entries"] == 0
+    # The file waits in the instance folder, not under static.
+    waiting = list((app.instance_path and __import__("pathlib").Path(app.instance_path) /
+                    "imports").glob(f"{run_id}.*"))
+    assert [path.suffix for path in waiting] == [".csv"]
+
+    token = csrf_token(client, f"/imports/{run_id}")
+    done = client.post(f"/imports/{run_id}/confirm", data={"csrf_token": token})
+    assert done.status_code == 302
+    page = client.get(f"/imports/{run_id}").get_data(as_text=True)
+    assert "Imported." in page
+    state = directory_state(app)
+    assert state["entries"] == 117 and state["memberships"] == {"emj": 117}
+    assert not [p for p in waiting if p.exists()]  # the upload is gone once applied
+    # Confirming twice does nothing more.
+    again = client.post(f"/imports/{run_id}/confirm", data={"csrf_token": token})
+    assert again.status_code == 302
+    assert directory_state(app)["entries"] == 117
+    changes = client.get(f"/imports/{run_id}/changes.csv")
+    assert changes.status_code == 200
+    assert changes.get_data(as_text=True).count("\ncreate") + \
+        changes.get_data(as_text=True).count(",create,") >= 117
+
+
+def test_cancel_writes_nothing(app, secretariat):
+    client = secretariat
+    run_id = run_id_of(upload(client, SAMPLES["emj"]))
+    token = csrf_token(client, f"/imports/{run_id}")
+    response = client.post(f"/imports/{run_id}/cancel", data={"csrf_token": token},
+                           follow_redirects=True)
+    assert "nothing was written" in response.get_data(as_text=True)
+    assert directory_state(app)["entries"] == 0
+    with app.app_context():
+        assert db.session.get(ImportRun, run_id).status == "cancelled"
+    refused = client.post(f"/imports/{run_id}/confirm", data={"csrf_token": token},
+                          follow_redirects=True)
+    assert "cannot be confirmed" in refused.get_data(as_text=True)
+    assert directory_state(app)["entries"] == 0
+
+
+def test_errors_are_shown_with_line_and_column(app, secretariat):
+    client = secretariat
+    run_id = run_id_of(upload(client, WITH_ERRORS))
+    page = client.get(f"/imports/{run_id}").get_data(as_text=True)
+    assert "Refused: nothing was written." in page
+    assert "Confirm the import" not in page
+    for line, column in (("4", "Courriel"), ("8", "Pays"), ("11", "Tél.")):
+        assert re.search(rf"<td>{line}</td><td><bdi>{re.escape(column)}</bdi></td>", page)
+    report = client.get(f"/imports/{run_id}/errors.csv").get_data(as_text=True)
+    assert report.splitlines()[0].lstrip("\ufeff") == "line,column,message"
+    assert len(report.strip().splitlines()) == 4
+    assert directory_state(app)["entries"] == 0
+
+
+def test_unusable_file_is_one_clear_message(app, secretariat):
+    client = secretariat
+    response = upload(client, DATA / "README.md")
+    assert response.status_code == 422
+    assert "There is a problem" in response.get_data(as_text=True)
+    assert directory_state(app)["entries"] == 0
+
+
+def test_file_changed_between_preview_and_confirm_is_refused(app, secretariat):
+    client = secretariat
+    run_id = run_id_of(upload(client, SAMPLES["emj"]))
+    from pathlib import Path
+    waiting = next((Path(app.instance_path) / "imports").glob(f"{run_id}.*"))
+    waiting.write_bytes(waiting.read_bytes().replace(b"Bennani", b"Bennany"))
+    token = csrf_token(client, f"/imports/{run_id}")
+    client.post(f"/imports/{run_id}/confirm", data={"csrf_token": token})
+    page = client.get(f"/imports/{run_id}").get_data(as_text=True)
+    assert "not the one previewed" in page
+    assert directory_state(app)["entries"] == 0
+
+
+def test_secretariat_cannot_import_another_network(app, secretariat):
+    response = upload(secretariat, SAMPLES["carin"], network="carin")
+    assert response.status_code == 422  # not among the form's choices
+    assert directory_state(app)["entries"] == 0
+
+
+def test_too_large_upload_is_a_clear_message(app, secretariat):
+    app.config["MAX_CONTENT_LENGTH"] = 2048
+    response = upload(secretariat, SAMPLES["emj"])
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
+
+
+def test_long_import_runs_in_the_background_with_progress(app, secretariat):
+    app.config["IMPORT_SYNC_ROWS"] = 0
+    client = secretariat
+    run_id = run_id_of(upload(client, SAMPLES["emj"]))
+    token = csrf_token(client, f"/imports/{run_id}")
+    client.post(f"/imports/{run_id}/confirm", data={"csrf_token": token})
+    for _ in range(200):
+        response = client.get(f"/imports/{run_id}")
+        page = response.get_data(as_text=True)
+        if "Imported." in page:
+            break
+        assert "The import is running." in page
+        assert response.headers.get("Refresh") == "2"
+        time.sleep(0.05)
+    assert "Imported." in page
+    for thread in threading.enumerate():
+        if thread.name == f"import-{run_id}":
+            thread.join(30)
+    assert directory_state(app)["entries"] == 117
+
+
+def test_prosecutor_and_reporter_cannot_import(app, client, auth, make):
+    for role in ("prosecutor", "reporter"):
+        _, email = make.user(role)
+        auth.login(email)
+        assert client.get("/imports").status_code == 403
+        auth.logout()
+
+
+def test_admin_imports_any_network(app, client, auth, make):
+    _, email = make.user("admin")
+    auth.login(email)
+    run_id = run_id_of(upload(client, SAMPLES["carin"], network="carin"))
+    token = csrf_token(client, f"/imports/{run_id}")
+    client.post(f"/imports/{run_id}/confirm", data={"csrf_token": token})
+    assert directory_state(app)["memberships"] == {"carin": 105}
+    with app.app_context():
+        run = db.session.scalars(select(ImportRun)).one()
+        assert run.status == "applied" and run.actor == email

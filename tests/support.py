@@ -1,0 +1,39 @@
+"""Helpers every test folder shares: the test password, CSRF tokens, signing in, bearer headers.
+
+Importable as `support` from any test module (pytest puts the tests folder on sys.path).
+"""
+
+from __future__ import annotations
+
+import re
+
+PASSWORD = "correct horse battery staple"
+
+_HIDDEN = r'name="{prefix}csrf_token" type="hidden" value="([^"]+)"'
+_META = r'name="csrf-token" content="([^"]+)"'
+
+
+def token_in(page: str, prefix: str = "") -> str:
+    """The CSRF token a rendered page hands to its forms (hidden input) or scripts (meta)."""
+    match = re.search(_HIDDEN.format(prefix=re.escape(prefix)), page) or re.search(_META, page)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def page_token(client, path: str = "/", **kwargs) -> str:
+    """The CSRF token of the page at `path`."""
+    return token_in(client.get(path, **kwargs).get_data(as_text=True))
+
+
+csrf_token = page_token
+
+
+def sign_in(client, email: str, password: str = PASSWORD, address: str = "127.0.0.1"):
+    environ = {"REMOTE_ADDR": address}
+    token = page_token(client, "/login", environ_base=environ)
+    return client.post("/login", data={"email": email, "password": password,
+                                       "csrf_token": token}, environ_base=environ)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
