@@ -62,7 +62,7 @@ class Instance:
                 try:
                     urllib.request.urlopen(base + "/login", timeout=1)
                     break
-                except (urllib.error.URLError, ConnectionError):
+                except OSError:  # refused, reset, or timed out while the workers boot
                     time.sleep(0.1)
             yield base
         finally:

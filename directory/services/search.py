@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 from typing import Any
 
 from flask import current_app
+from flask_babel import get_locale, gettext, ngettext
 from sqlalchemy import func, select
 
 from directory import vocabulary
@@ -29,6 +31,8 @@ FILTERS = ("country", "network", "specialism", "language", "kind", "urgent", "ve
 SORTS = ("relevance", "name", "country", "last_verified")
 MAX_QUERY = 200
 MAX_PER_PAGE = 100
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
 
 
 def search_index() -> SearchIndex:
@@ -36,9 +40,26 @@ def search_index() -> SearchIndex:
     index = current_app.extensions.get("counterpart_index")
     if index is None:
         index = SearchIndex(current_app.config["INDEX_DIR"],
-                            lock_timeout=float(current_app.config["INDEX_LOCK_TIMEOUT"]))
+                            lock_timeout=float(current_app.config["INDEX_LOCK_TIMEOUT"]),
+                            vocabulary_terms=vocabulary_terms())
         current_app.extensions["counterpart_index"] = index
     return index
+
+
+@cache
+def vocabulary_terms() -> dict[str, dict[str, str]]:
+    """Label -> code of countries, specialisms and languages (en, fr, ar, synonyms, code), given
+    once to the index: it matches these words through the codes instead of indexing the labels
+    in every document."""
+    terms: dict[str, dict[str, str]] = {}
+    for name, table in (("country", vocabulary.countries()), ("language", vocabulary.languages()),
+                        ("specialism", vocabulary.SPECIALISMS)):
+        labels = terms[name] = {}
+        for term in table.values():
+            for label in (term.slug, term.en, term.fr, term.ar, *term.synonyms):
+                if label:
+                    labels.setdefault(vocabulary.fold(label), term.slug)
+    return terms
 
 
 def document(contact_point: ContactPoint) -> dict[str, Any]:
@@ -57,7 +78,7 @@ def document(contact_point: ContactPoint) -> dict[str, Any]:
         "organisation_native": (organisation.native_name or "") if organisation else "",
         "city": contact_point.city or "",
         "country": contact_point.country,
-        "country_names": " ".join((country.en, country.fr, country.ar)) if country else "",
+        "country_names": f"{country.en} {country.fr} {country.ar}" if country else "",
         "specialisms": [specialism.slug for specialism in contact_point.specialisms],
         "specialism_labels": " ".join(
             f"{s.label_en} {s.label_fr} {s.label_ar}" for s in contact_point.specialisms
@@ -126,7 +147,7 @@ def catch_up_quietly() -> None:
     try:
         catch_up()
     except IndexUnavailable as error:
-        log.warning("Search index unavailable after a write: %s", error)
+        log.warning("Search index unavailable after a write: %s", str(error))
 
 
 def iter_documents(batch: int = 1000) -> Iterator[dict[str, Any]]:
@@ -170,10 +191,26 @@ class SearchPage:
     per_page: int
     results: list[tuple[ContactPoint, float, dict[str, str]]]
     facets: dict[str, dict[str, int]]
+    # "Find a counterpart" only: what was asked, and whether the matter had to be dropped
+    # because nobody in that country has it.
+    country: str | None = None
+    matter: str | None = None
+    broadened: bool = False
+
+    @property
+    def notice(self) -> str | None:
+        if not self.broadened:
+            return None
+        locale = str(get_locale() or "en")
+        country = vocabulary.country_name(self.country, locale)
+        matter = vocabulary.SPECIALISMS[self.matter].label(locale)
+        return gettext("Nobody in %(country)s has %(matter)s among their specialisms in the "
+                       "directory; showing every contact point in %(country)s, those of the "
+                       "networks that fit the matter first.", country=country, matter=matter)
 
     def as_json(self) -> dict[str, Any]:
         today = date.today()
-        return {
+        body = {
             "total": self.total, "page": self.page, "per_page": self.per_page,
             "results": [
                 {**contact_point_json(contact_point, today), "score": round(score, 4),
@@ -182,31 +219,51 @@ class SearchPage:
             ],
             "facets": self.facets,
         }
+        if self.matter is not None:
+            body.update(country=self.country, matter=self.matter, broadened=self.broadened)
+            if self.broadened:
+                body["notice"] = self.notice
+        return body
 
 
 def parse_request(args: Any) -> SearchRequest:
     """Read a search from query-string-like args (a MultiDict); ServiceError on bad input."""
     text = (args.get("q") or "").strip()
     if len(text) > MAX_QUERY:
-        raise ServiceError(f"The search is too long: at most {MAX_QUERY} characters, "
-                           f"this one has {len(text)}.", {"q": f"At most {MAX_QUERY} characters."})
+        raise ServiceError(ngettext("The search is too long: at most %(num)s character, this "
+                                    "one has %(length)s.", "The search is too long: at most "
+                                    "%(num)s characters, this one has %(length)s.", MAX_QUERY,
+                                    length=len(text)), {"q": ngettext("At most %(num)s character.", "At most %(num)s characters.", MAX_QUERY)})
     filters = {}
     for name in FILTERS:
         values = [value.strip() for value in args.getlist(name) if value and value.strip()]
         if name == "country":
             values = [value.upper() for value in values]
         if name in ("urgent", "verified"):
-            values = ["1"] if any(v.lower() in ("1", "true", "yes", "on") for v in values) else []
+            # The facet's own values, "1" and "0", and the usual spellings of yes and no.
+            flags = set()
+            for value in values:
+                if value.lower() in TRUE_WORDS:
+                    flags.add("1")
+                elif value.lower() in FALSE_WORDS:
+                    flags.add("0")
+                else:
+                    raise ServiceError(gettext("%(name)s is 1 (yes) or 0 (no), not "
+                                               "'%(value)s'.", name=name, value=value[:20]),
+                                       {name: gettext("Use 1 or 0.")})
+            values = sorted(flags)
         if values:
             filters[name] = values
     sort = args.get("sort") or "relevance"
     if sort not in SORTS:
-        raise ServiceError(f"'{sort}' is not a sort; use one of {', '.join(SORTS)}.",
-                           {"sort": "Unknown sort."})
+        raise ServiceError(gettext("'%(value)s' is not a sort; use one of %(choices)s.",
+                                   value=sort, choices=", ".join(SORTS)),
+                           {"sort": gettext("Unknown sort.")})
     page = _positive_int(args.get("page"), "page", 1)
     per_page = _positive_int(args.get("per_page"), "per_page", 20)
     if per_page > MAX_PER_PAGE:
-        raise ServiceError(f"per_page is at most {MAX_PER_PAGE}.", {"per_page": "Too large."})
+        raise ServiceError(gettext("%(name)s is at most %(maximum)s.", name="per_page",
+                                   maximum=MAX_PER_PAGE), {"per_page": gettext("Too large.")})
     return SearchRequest(text=text, filters=filters, sort=sort, page=page, per_page=per_page)
 
 
@@ -216,16 +273,17 @@ def _positive_int(value: Any, name: str, default: int) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ServiceError(f"{name} must be a whole number.", {name: "Not a number."}) from None
+        raise ServiceError(gettext("%(name)s must be a whole number.", name=name),
+                           {name: gettext("Not a number.")}) from None
     if number < 1:
-        raise ServiceError(f"{name} must be 1 or more.", {name: "Must be 1 or more."})
+        raise ServiceError(gettext("%(name)s must be 1 or more.", name=name),
+                           {name: gettext("Must be 1 or more.")})
     return number
 
 
 def search(actor: User, request: SearchRequest, count_use: bool = True) -> SearchPage:
     """Run a search: ids from the index, rows from the database in the index's order."""
-    if latest_change() > _watermark_or_zero():
-        catch_up_quietly()
+    _catch_up_before_search()
     try:
         result = search_index().search(SearchQuery(
             text=request.text, filters=request.filters, sort=request.sort, page=request.page,
@@ -234,12 +292,11 @@ def search(actor: User, request: SearchRequest, count_use: bool = True) -> Searc
             stale_days=int(current_app.config["STALE_AFTER_DAYS"]),
         ))
     except QueryTooLong:
-        raise ServiceError(f"The search is too long: at most {MAX_QUERY} characters.",
-                           {"q": f"At most {MAX_QUERY} characters."}) from None
+        raise ServiceError(ngettext("The search is too long: at most %(num)s character.",
+                                    "The search is too long: at most %(num)s characters.",
+                                    MAX_QUERY), {"q": ngettext("At most %(num)s character.", "At most %(num)s characters.", MAX_QUERY)}) from None
     except IndexUnavailable as error:
-        raise Unavailable(
-            "Search is unavailable for a moment: the search index needs rebuilding "
-            "(an administrator runs `counterpart reindex`). " + str(error)) from None
+        raise _unavailable(error) from None
     ids = [hit.id for hit in result.hits]
     rows = {row.id: row for row in db.session.scalars(
         contact_point_query().where(ContactPoint.id.in_(ids)))}
@@ -254,31 +311,67 @@ def search(actor: User, request: SearchRequest, count_use: bool = True) -> Searc
                       results=results, facets=result.facets)
 
 
-def _watermark_or_zero() -> int:
+def _catch_up_before_search() -> None:
+    """Apply what other processes (or a process that died after its commit) left pending.
+
+    A busy lock only delays (the search answers from the index as it is); an index that cannot
+    be read or updated is reported, rather than answering from a copy that no longer follows
+    the database.
+    """
     index = search_index()
     try:
-        return index.watermark() if index.exists() else -1
-    except IndexUnavailable:
-        return -1
+        if not index.exists() or latest_change() > index.watermark():
+            catch_up()
+    except IndexUnavailable as error:
+        db.session.rollback()
+        log.warning("Search index unavailable: %s", str(error))
+        raise _unavailable(error) from None
 
 
-def find_counterpart(actor: User, country: str, matter: str, page: int = 1,
-                     per_page: int = 20) -> SearchPage:
-    """Country + matter: contact points across networks, the fitting networks first."""
+def _unavailable(error: IndexUnavailable) -> Unavailable:
+    return Unavailable(gettext("Search is unavailable for a moment: the search index needs "
+                               "rebuilding (an administrator runs `counterpart reindex`).")
+                       + " " + str(error))
+
+
+def find_counterpart(actor: User, country: str, matter: str,
+                     request: SearchRequest | None = None) -> SearchPage:
+    """Country + matter: contact points across networks, those of the networks that fit the
+    matter first, then those who speak the user's languages.
+
+    Further filters, text, sort and paging come with ``request``. If nobody in the country has
+    the matter at all, the matter is dropped (``broadened``) rather than showing nothing.
+    """
     code = vocabulary.lookup("country", country)
     slug = matter if matter in vocabulary.SPECIALISMS else vocabulary.lookup("specialism", matter)
     errors = {}
     if code is None:
-        errors["country"] = "Choose a country."
+        errors["country"] = gettext("Choose a country.")
     if slug is None:
-        errors["matter"] = "Choose a matter."
+        errors["matter"] = gettext("Choose a matter.")
     if errors:
-        raise ServiceError("Choose a country and a matter.", errors)
-    return search(actor, SearchRequest(
-        filters={"country": [code], "specialism": [slug]}, page=page, per_page=per_page,
-        boost_networks=list(vocabulary.NETWORKS_FOR_MATTER.get(slug, ())),
-        boost_languages=list(actor.languages or []),
-    ))
+        raise ServiceError(gettext("Choose a country and a matter."), errors)
+    request = request or SearchRequest()
+    extra = {key: values for key, values in request.filters.items()
+             if key not in ("country", "specialism")}
+    asked = replace(request, filters={**extra, "country": [code], "specialism": [slug]},
+                    boost_networks=list(vocabulary.NETWORKS_FOR_MATTER.get(slug, ())),
+                    boost_languages=list(actor.languages or []))
+    found = search(actor, asked)
+    # Nothing found: if the user's own filters or words are the cause, say nothing more; if
+    # nobody in the country has the matter, show the country, the fitting networks first.
+    if found.total == 0 and (not (extra or asked.text) or _nobody_has(actor, code, slug)):
+        found = search(actor, replace(asked, filters={**extra, "country": [code]}),
+                       count_use=False)
+        found.broadened = True
+    found.country, found.matter = code, slug
+    return found
+
+
+def _nobody_has(actor: User, country: str, specialism: str) -> bool:
+    probe = search(actor, SearchRequest(filters={"country": [country], "specialism": [specialism]},
+                                        per_page=1), count_use=False)
+    return probe.total == 0
 
 
 def facet_totals() -> dict[str, int]:

@@ -22,11 +22,13 @@
   function show(items) {
     list.innerHTML = "";
     items.forEach(function (item, index) {
+      // The link itself is the option: an option may not hold a focusable link.
       var li = document.createElement("li");
-      li.setAttribute("role", "option");
-      li.id = "suggestion-" + index;
+      li.setAttribute("role", "none");
       var link = document.createElement("a");
-      link.href = "/contact-points/" + encodeURIComponent(item.id);
+      link.setAttribute("role", "option");
+      link.id = "suggestion-" + index;
+      link.href = (input.dataset.entry || "/contact-points/0").replace(/0$/, encodeURIComponent(item.id));
       link.textContent = item.name;
       li.appendChild(link);
       list.appendChild(li);
@@ -99,4 +101,21 @@
     var fitting = networks[matter.value] || [];
     if (network && !networkTouched && fitting.length === 1) { network.value = fitting[0]; }
   });
+})();
+
+// On a narrow screen a wide table scrolls sideways in its own box (app.css): such a table takes
+// the focus, so that the keyboard can scroll it too. Its caption names it.
+(function () {
+  "use strict";
+  function mark() {
+    Array.prototype.forEach.call(document.querySelectorAll("table.table"), function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) {
+        table.setAttribute("tabindex", "0");
+      } else {
+        table.removeAttribute("tabindex");
+      }
+    });
+  }
+  mark();
+  window.addEventListener("resize", mark);
 })();

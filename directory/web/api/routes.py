@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
-from directory.services import commit, contacts, search, vcard
-from directory.services.errors import ServiceError
+from directory.services import commit, contacts, permissions, search, vcard
+from directory.services.errors import PermissionDenied, ServiceError
 from directory.web.api import actor, blueprint, int_arg, json_body
 from directory.web.api.openapi import openapi_document
 
@@ -20,24 +22,27 @@ def openapi():
 @blueprint.get("/search")
 def search_entries():
     page = search.search(actor(), search.parse_request(request.args))
+    body = page.as_json()  # before the commit, which would expire every row it reads
     commit()
-    return jsonify(page.as_json())
+    return jsonify(body)
 
 
 @blueprint.get("/find")
 def find_counterpart():
     page = search.find_counterpart(actor(), request.args.get("country", ""),
                                    request.args.get("matter", ""),
-                                   page=int_arg("page", 1), per_page=int_arg("per_page", 20, 100))
+                                   search.parse_request(request.args))
+    body = page.as_json()
     commit()
-    return jsonify(page.as_json())
+    return jsonify(body)
 
 
 @blueprint.get("/suggest")
 def suggest():
     text = (request.args.get("q") or "").strip()
     if len(text) > search.MAX_QUERY:
-        raise ServiceError(f"At most {search.MAX_QUERY} characters.", {"q": "Too long."})
+        raise ServiceError(ngettext("At most %(num)s character.", "At most %(num)s characters.",
+                                    search.MAX_QUERY), {"q": _("Too long.")})
     return jsonify(suggestions=search.suggest(text))
 
 
@@ -45,16 +50,20 @@ def suggest():
 def list_entries():
     per_page = int_arg("per_page", 50, 500)
     page = int_arg("page", 1)
+    statuses = request.args.getlist("status")
+    if "archived" in statuses and not permissions.can_maintain(actor()):
+        raise PermissionDenied(_("Only those who maintain entries may list archived ones."))
     total, rows = contacts.list_contact_points(
         network=request.args.getlist("network"), country=request.args.getlist("country"),
-        status=request.args.getlist("status"), page=page, per_page=per_page)
+        status=statuses, page=page, per_page=per_page)
     return jsonify(total=total, page=page, per_page=per_page,
                    results=[contacts.contact_point_json(row) for row in rows])
 
 
 @blueprint.get("/contact-points/<int:contact_point_id>")
 def get_entry(contact_point_id: int):
-    return jsonify(contacts.contact_point_json(contacts.get_contact_point(contact_point_id)))
+    return jsonify(contacts.contact_point_json(
+        contacts.get_visible_contact_point(actor(), contact_point_id)))
 
 
 @blueprint.post("/contact-points")
@@ -105,7 +114,7 @@ def verify_entry(contact_point_id: int):
 
 @blueprint.get("/contact-points/<int:contact_point_id>/vcard")
 def entry_vcard(contact_point_id: int):
-    contact_point = contacts.get_contact_point(contact_point_id)
+    contact_point = contacts.get_visible_contact_point(actor(), contact_point_id)
     return Response(
         vcard.vcard(contact_point), mimetype="text/vcard",
         headers={"Content-Disposition": f'attachment; filename="contact-point-{contact_point.id}.vcf"'},

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from directory import vocabulary
 from directory.extensions import db
 from directory.models import Network, Specialism
-from directory.services import commit, permissions, search
+from directory.services import commit, permissions, rollback, search
 from directory.services.errors import ServiceError, Unavailable
 
 blueprint = Blueprint("search", __name__)
@@ -25,12 +25,12 @@ def index():
     status = 200
     find = request.args.get("find") == "1"
     try:
+        wanted = search.parse_request(request.args)
         if find:
             page = search.find_counterpart(actor, request.args.get("country", ""),
-                                           request.args.get("matter", ""))
+                                           request.args.get("matter", ""), wanted)
         else:
-            page = search.search(actor, search.parse_request(request.args))
-        commit()
+            page = search.search(actor, wanted)
     except Unavailable as problem:
         error, status = problem.message, 503
     except ServiceError as problem:
@@ -38,11 +38,18 @@ def index():
     networks = {n.slug: n for n in db.session.scalars(select(Network).order_by(Network.id))}
     specialisms = {s.slug: s for s in db.session.scalars(
         select(Specialism).order_by(Specialism.position))}
-    return render_template(
+    html = render_template(
         "search/index.html", page=page, error=error, find=find, networks=networks,
         specialisms=specialisms, locale=locale, args=request.args,
         may_log=permissions.can_log_contacts(actor),
         may_maintain=permissions.can_maintain(actor),
         countries=sorted(((code, term.label(locale)) for code, term in
                           vocabulary.countries().items()), key=lambda item: item[1]),
-    ), status
+    )
+    # The search counted one use of the directory: commit it once the page is rendered, as a
+    # commit expires the rows the page reads (each would be loaded again, one by one).
+    if page is not None:
+        commit()
+    else:
+        rollback()
+    return html, status
