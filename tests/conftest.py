@@ -14,9 +14,8 @@ from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, text
-from support import PASSWORD, csrf_token
+from support import PASSWORD, csrf_token, make_app
 
-from directory import create_app
 from directory.extensions import db
 from directory.services import commit, contacts, schema, users
 
@@ -42,15 +41,7 @@ def database_url(tmp_path) -> Iterator[str]:
 
 @pytest.fixture
 def app(tmp_path, database_url):
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "DATABASE_URL": database_url,
-        "INDEX_DIR": str(tmp_path / "index"),
-        "INDEX_LOCK_TIMEOUT": 0.5,
-        # Cheap argon2 for speed; production uses argon2-cffi's defaults.
-        "PASSWORD_HASHING": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
-    })
+    app = make_app(database_url, tmp_path / "index")
     app.instance_path = str(tmp_path / "instance")
     with app.app_context():
         schema.init_db()

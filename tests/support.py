@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from directory import create_app
+
 PASSWORD = "correct horse battery staple"
 
 _HIDDEN = r'name="{prefix}csrf_token" type="hidden" value="([^"]+)"'
@@ -37,3 +39,20 @@ def sign_in(client, email: str, password: str = PASSWORD, address: str = "127.0.
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+# What every test app runs with: cheap argon2 (production uses argon2-cffi's defaults), a short
+# index lock timeout, and every search counted at once so that tests can read the counts.
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    "INDEX_LOCK_TIMEOUT": 0.5,
+    "USAGE_FLUSH_SECONDS": 0,
+    "PASSWORD_HASHING": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+}
+
+
+def make_app(database_url: str, index_dir, **config):
+    """An app instance for tests: its own index folder, on the given database."""
+    return create_app({**TEST_CONFIG, "DATABASE_URL": database_url,
+                       "INDEX_DIR": str(index_dir), **config})

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext, ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
@@ -68,7 +69,7 @@ def get_contact_point(contact_point_id: int) -> ContactPoint:
         contact_point_query().where(ContactPoint.id == contact_point_id)
     ).first()
     if contact_point is None:
-        raise NotFound(f"There is no entry {contact_point_id}.")
+        raise NotFound(gettext("There is no entry %(id)s.", id=contact_point_id))
     return contact_point
 
 
@@ -157,14 +158,15 @@ def _text(value: Any, field: str, errors: dict[str, str], required: bool = False
     if value is None:
         value = ""
     if not isinstance(value, str):
-        errors[field] = "Must be text."
+        errors[field] = gettext("Must be text.")
         return None
     value = value.strip()
     if required and not value:
-        errors[field] = "This field is required."
+        errors[field] = gettext("This field is required.")
         return None
     if len(value) > TEXT_LIMITS.get(field, 300):
-        errors[field] = f"At most {TEXT_LIMITS.get(field, 300)} characters."
+        errors[field] = ngettext("At most %(num)s character.", "At most %(num)s characters.",
+                                 TEXT_LIMITS.get(field, 300))
         return None
     return value or None
 
@@ -176,18 +178,19 @@ def _string_list(value: Any, field: str, errors: dict[str, str]) -> list[str] | 
     if isinstance(value, str):
         value = [part for line in value.replace(";", "\n").splitlines() for part in [line]]
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        errors[field] = "Must be a list of text values."
+        errors[field] = gettext("Must be a list of text values.")
         return None
     return [item.strip() for item in value if item.strip()]
 
 
 def _country(value: Any, errors: dict[str, str], field: str = "country") -> str | None:
     if not isinstance(value, str) or not value.strip():
-        errors[field] = "This field is required: an ISO 3166-1 country code such as MA."
+        errors[field] = gettext("This field is required: an ISO 3166-1 country code such as MA.")
         return None
     code = vocabulary.lookup("country", value)
     if code is None:
-        errors[field] = f"'{value}' is not a known country (use an ISO code such as MA)."
+        errors[field] = gettext("'%(value)s' is not a known country (use an ISO code such as MA).",
+                                value=value)
     return code
 
 
@@ -197,31 +200,32 @@ def _organisation(value: Any, country: str | None, errors: dict[str, str]) -> Or
     if isinstance(value, str):
         value = {"name": value}
     if not isinstance(value, dict):
-        errors["organisation"] = 'Must be {"id": N} or {"name": "...", "kind": "..."}.'
+        errors["organisation"] = gettext('Must be {"id": N} or {"name": "...", "kind": "..."}.')
         return None
     if value.get("id") is not None:
         organisation_id = value["id"]
         organisation = db.session.get(Organisation, organisation_id) if (
             isinstance(organisation_id, int) and not isinstance(organisation_id, bool)) else None
         if organisation is None:
-            errors["organisation"] = f"There is no organisation {value['id']!r}."
+            errors["organisation"] = gettext("There is no organisation %(id)s.",
+                                              id=repr(value["id"]))
         return organisation
     name = value.get("name")
     if not isinstance(name, str) or not name.strip():
-        errors["organisation"] = "An organisation needs an id or a name."
+        errors["organisation"] = gettext("An organisation needs an id or a name.")
         return None
     name = " ".join(name.split())
     if len(name) > 300:
-        errors["organisation"] = "At most 300 characters."
+        errors["organisation"] = ngettext("At most %(num)s character.",
+                                          "At most %(num)s characters.", 300)
         return None
     kind = value.get("kind")
     if kind:
         kind = vocabulary.lookup("organisation_kind", str(kind))
         if kind is None:
-            errors["organisation"] = (
-                f"'{value.get('kind')}' is not an organisation kind; use one of "
-                + ", ".join(vocabulary.ORGANISATION_KINDS) + "."
-            )
+            errors["organisation"] = gettext(
+                "'%(value)s' is not an organisation kind; use one of %(choices)s.",
+                value=value.get("kind"), choices=", ".join(vocabulary.ORGANISATION_KINDS))
             return None
     if country is None:
         return None  # the country error is already reported
@@ -239,6 +243,9 @@ def find_or_create_organisation(name: str, country: str, kind: str | None = None
         db.session.add(organisation)
     elif kind and not organisation.kind:
         organisation.kind = kind
+        # The kind is a search filter of every entry of that organisation: re-index them.
+        record_changes(db.session.scalars(
+            select(ContactPoint.id).where(ContactPoint.organisation_id == organisation.id)))
     return organisation
 
 
@@ -251,7 +258,7 @@ def _emails(value: Any, errors: dict[str, str]) -> list[str] | None:
         try:
             address = normalise_email(item)
         except ValueError:
-            errors["emails"] = f"'{item}' is not a valid e-mail address."
+            errors["emails"] = gettext("'%(value)s' is not a valid e-mail address.", value=item)
             return None
         if address not in cleaned:
             cleaned.append(address)
@@ -264,24 +271,25 @@ def _phones(value: Any, country: str | None, errors: dict[str, str]) -> list[tup
     if isinstance(value, str):
         value = [{"number": part} for part in value.replace(";", "\n").splitlines() if part.strip()]
     if not isinstance(value, list):
-        errors["phones"] = 'Must be a list of {"number": "...", "kind": "office"}.'
+        errors["phones"] = gettext('Must be a list of {"number": "...", "kind": "office"}.')
         return None
     cleaned: list[tuple[str, str]] = []
     for item in value:
         if isinstance(item, str):
             item = {"number": item}
         if not isinstance(item, dict) or not isinstance(item.get("number"), str):
-            errors["phones"] = 'Each phone must be {"number": "...", "kind": "office"}.'
+            errors["phones"] = gettext('Each phone must be {"number": "...", "kind": "office"}.')
             return None
         kind = item.get("kind") or "office"
         if not isinstance(kind, str) or kind not in vocabulary.PHONE_KINDS:
-            errors["phones"] = (f"'{kind}' is not a phone kind; use one of "
-                                + ", ".join(vocabulary.PHONE_KINDS) + ".")
+            errors["phones"] = gettext("'%(value)s' is not a phone kind; use one of %(choices)s.",
+                                       value=kind, choices=", ".join(vocabulary.PHONE_KINDS))
             return None
         try:
             number = normalise_phone(item["number"], country)
         except ValueError:
-            errors["phones"] = f"'{item['number']}' is not a valid phone number."
+            errors["phones"] = gettext("'%(value)s' is not a valid phone number.",
+                                       value=item["number"])
             return None
         if (number, kind) not in cleaned:
             cleaned.append((number, kind))
@@ -296,7 +304,9 @@ def _codes(value: Any, field: str, vocabulary_name: str, errors: dict[str, str])
     for item in items:
         code = vocabulary.lookup(vocabulary_name, item)
         if code is None:
-            errors[field] = f"'{item}' is not a known {vocabulary_name}."
+            errors[field] = (gettext("'%(value)s' is not a known language.", value=item)
+                             if vocabulary_name == "language"
+                             else f"'{item}' is not a known {vocabulary_name}.")
             return None
         if code not in codes:
             codes.append(code)
@@ -312,8 +322,9 @@ def _specialisms(value: Any, errors: dict[str, str]) -> list[Specialism] | None:
     for item in slugs:
         slug = item if item in known else vocabulary.lookup("specialism", item)
         if slug not in known:
-            errors["specialisms"] = (f"'{item}' is not a known specialism; use one of "
-                                     + ", ".join(known) + ".")
+            errors["specialisms"] = gettext(
+                "'%(value)s' is not a known specialism; use one of %(choices)s.",
+                value=item, choices=", ".join(known))
             return None
         if known[slug] not in chosen:
             chosen.append(known[slug])
@@ -328,7 +339,7 @@ def _boolean(value: Any, field: str, errors: dict[str, str]) -> bool | None:
     if isinstance(value, str) and value.lower() in ("true", "yes", "on", "1", "y", "false",
                                                     "no", "off", "0", "n"):
         return value.lower() in ("true", "yes", "on", "1", "y")
-    errors[field] = "Must be true or false."
+    errors[field] = gettext("Must be true or false.")
     return None
 
 
@@ -338,16 +349,16 @@ def _date(value: Any, field: str, errors: dict[str, str]) -> date | None:
     if isinstance(value, date):
         parsed = value
     elif not isinstance(value, str):
-        errors[field] = "Must be a date as text, YYYY-MM-DD."
+        errors[field] = gettext("Must be a date as text, YYYY-MM-DD.")
         return None
     else:
         try:
             parsed = date.fromisoformat(str(value))
         except ValueError:
-            errors[field] = f"'{value}' is not a date (use YYYY-MM-DD)."
+            errors[field] = gettext("'%(value)s' is not a date (use YYYY-MM-DD).", value=value)
             return None
     if parsed > date.today():
-        errors[field] = "Cannot be in the future."
+        errors[field] = gettext("Cannot be in the future.")
         return None
     return parsed
 
@@ -356,34 +367,36 @@ def _memberships(value: Any, errors: dict[str, str]) -> list[tuple[Network, str,
     if value is None:
         return []
     if not isinstance(value, list):
-        errors["memberships"] = 'Must be a list of {"network": "...", "role": "...", "external_id": "..."}.'
+        errors["memberships"] = gettext(
+            'Must be a list of {"network": "...", "role": "...", "external_id": "..."}.')
         return None
     networks = {network.slug: network for network in db.session.scalars(select(Network))}
     cleaned: list[tuple[Network, str, str | None]] = []
     for item in value:
         if not isinstance(item, dict) or not isinstance(item.get("network"), str):
-            errors["memberships"] = 'Each membership needs a "network".'
+            errors["memberships"] = gettext('Each membership needs a "network".')
             return None
         network = networks.get(item["network"])
         if network is None:
-            errors["memberships"] = (f"'{item['network']}' is not a network; use one of "
-                                     + ", ".join(networks) + ".")
+            errors["memberships"] = gettext(
+                "'%(value)s' is not a network; use one of %(choices)s.",
+                value=item["network"], choices=", ".join(networks))
             return None
         role = item.get("role") or (network.roles[0].slug if network.roles else "")
         if network.role(role) is None:
-            errors["memberships"] = (
-                f"'{role}' is not a role of {network.slug}; use one of "
-                + ", ".join(r.slug for r in network.roles) + "."
-            )
+            errors["memberships"] = gettext(
+                "'%(role)s' is not a role of %(network)s; use one of %(choices)s.",
+                role=role, network=network.slug, choices=", ".join(r.slug for r in network.roles))
             return None
         external_id = item.get("external_id")
         if external_id is not None and (not isinstance(external_id, (str, int))
                                         or isinstance(external_id, bool)):
-            errors["memberships"] = "An external id must be text."
+            errors["memberships"] = gettext("An external id must be text.")
             return None
         external_id = str(external_id).strip() or None if external_id is not None else None
         if any(existing.slug == network.slug for existing, _, _ in cleaned):
-            errors["memberships"] = f"The network {network.slug} is listed twice."
+            errors["memberships"] = gettext("The network %(network)s is listed twice.",
+                                             network=network.slug)
             return None
         cleaned.append((network, role, external_id))
     return cleaned
@@ -392,11 +405,11 @@ def _memberships(value: Any, errors: dict[str, str]) -> list[tuple[Network, str,
 def validate(payload: Any, partial: bool, current_country: str | None = None) -> dict[str, Any]:
     """Turn a JSON-like payload into clean values; raise ValidationFailed naming every field."""
     if not isinstance(payload, dict):
-        raise ValidationFailed({"": "The body must be a JSON object."})
+        raise ValidationFailed({"": gettext("The body must be a JSON object.")})
     errors: dict[str, str] = {}
     unknown = set(payload) - set(EDITABLE_FIELDS) - {"id", "version", "stale"}
     for field in sorted(unknown):
-        errors[field] = "Unknown field."
+        errors[field] = gettext("Unknown field.")
     clean: dict[str, Any] = {}
 
     def wanted(field: str) -> bool:
@@ -431,7 +444,8 @@ def validate(payload: Any, partial: bool, current_country: str | None = None) ->
     if wanted("status"):
         status = payload.get("status") or "active"
         if status not in STATUSES:
-            errors["status"] = f"'{status}' is not a status; use one of {', '.join(STATUSES)}."
+            errors["status"] = gettext("'%(value)s' is not a status; use one of %(choices)s.",
+                                       value=status, choices=", ".join(STATUSES))
         clean["status"] = status
     if wanted("last_verified_on"):
         clean["last_verified_on"] = _date(payload.get("last_verified_on"), "last_verified_on",
@@ -524,17 +538,19 @@ def _check_unique(clean: dict[str, Any], contact_point_id: int | None) -> None:
     owners = _email_owners(clean.get("emails") or [])
     for address, owner in owners.items():
         if owner != contact_point_id:
-            raise Conflict(f"The e-mail {address} already belongs to entry {owner}.",
-                           {"emails": f"{address} already belongs to entry {owner}."},
+            raise Conflict(gettext("The e-mail %(address)s already belongs to entry %(id)s.",
+                                   address=address, id=owner),
+                           {"emails": gettext("%(address)s already belongs to entry %(id)s.",
+                                              address=address, id=owner)},
                            existing_id=owner)
     for network, _, external_id in clean.get("memberships") or []:
         if external_id:
             owner = _external_id_owner(network, external_id)
             if owner is not None and owner != contact_point_id:
-                raise Conflict(
-                    f"{network.slug} id {external_id} already belongs to entry {owner}.",
-                    {"memberships": f"{network.slug} id {external_id} already belongs to entry {owner}."},
-                    existing_id=owner)
+                message = gettext("%(network)s id %(external_id)s already belongs to entry "
+                                  "%(id)s.", network=network.slug, external_id=external_id,
+                                  id=owner)
+                raise Conflict(message, {"memberships": message}, existing_id=owner)
 
 
 def create_contact_point(actor: User, payload: Any) -> tuple[ContactPoint, bool]:
@@ -549,8 +565,9 @@ def create_contact_point(actor: User, payload: Any) -> tuple[ContactPoint, bool]
     if allowed is not None:
         require_maintain(actor)
         if not requested:
-            raise ValidationFailed({"memberships": "Name at least one of your networks: "
-                                    + ", ".join(sorted(allowed)) + "."})
+            raise ValidationFailed({"memberships": gettext(
+                "Name at least one of your networks: %(networks)s.",
+                networks=", ".join(sorted(allowed)))})
         for slug in requested:
             require_network(actor, slug)
     owners = set(_email_owners(clean["emails"]).values())
@@ -558,16 +575,19 @@ def create_contact_point(actor: User, payload: Any) -> tuple[ContactPoint, bool]
         existing = get_contact_point(owners.pop())
         if existing.status == "archived":
             raise Conflict(
-                f"This person is in the directory as entry {existing.id}, which is archived: "
-                "restore that entry (set its status to active) instead of creating a new one.",
-                {"emails": f"Belongs to the archived entry {existing.id}."},
+                gettext("This person is in the directory as entry %(id)s, which is archived: "
+                        "restore that entry (set its status to active) instead of creating a "
+                        "new one.", id=existing.id),
+                {"emails": gettext("Belongs to the archived entry %(id)s.", id=existing.id)},
                 existing_id=existing.id)
         have = set(existing.network_slugs)
         new = [item for item in clean["memberships"] if item[0].slug not in have]
         if not new:
             raise Conflict(
-                f"This person is already in the directory as entry {existing.id}.",
-                {"emails": f"Already belongs to entry {existing.id}."}, existing_id=existing.id)
+                gettext("This person is already in the directory as entry %(id)s.",
+                        id=existing.id),
+                {"emails": gettext("Already belongs to entry %(id)s.", id=existing.id)},
+                existing_id=existing.id)
         _check_unique({"memberships": new}, existing.id)
         before = _snapshot(existing)
         for network, role, external_id in new:
@@ -603,12 +623,14 @@ def _require_version(contact_point: ContactPoint, version: Any) -> None:
     if version is None:
         return
     if not isinstance(version, int) or isinstance(version, bool):
-        raise ValidationFailed({"version": "Must be the entry's version number."})
+        raise ValidationFailed({"version": gettext("Must be the entry's version number.")})
     if version != contact_point.version:
         raise Conflict(
-            f"Entry {contact_point.id} was changed by someone else (your version {version}, "
-            f"current version {contact_point.version}). Reload it and apply your change again.",
-            {"version": f"Stale: the current version is {contact_point.version}."},
+            gettext("Entry %(id)s was changed by someone else (your version %(version)s, "
+                    "current version %(current)s). Reload it and apply your change again.",
+                    id=contact_point.id, version=version, current=contact_point.version),
+            {"version": gettext("Stale: the current version is %(current)s.",
+                                current=contact_point.version)},
             existing_id=contact_point.id)
 
 
@@ -679,5 +701,5 @@ def get_visible_contact_point(actor: User, contact_point_id: int) -> ContactPoin
     """An entry as the actor may read it: archived entries only for those who may restore them."""
     contact_point = get_contact_point(contact_point_id)
     if contact_point.status == "archived" and not may_edit(actor, contact_point):
-        raise NotFound(f"There is no entry {contact_point_id}.")
+        raise NotFound(gettext("There is no entry %(id)s.", id=contact_point_id))
     return contact_point

@@ -10,6 +10,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext, ngettext
 from sqlalchemy import func, select
 
 from directory import vocabulary
@@ -46,9 +47,10 @@ def hash_password(password: str) -> str:
 
 def check_password_strength(password: str) -> str | None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        return ngettext("Use at least %(num)s character.", "Use at least %(num)s characters.",
+                        MIN_PASSWORD_LENGTH)
     if len(password) > 1000:
-        return "Use at most 1000 characters."
+        return ngettext("Use at most %(num)s character.", "Use at most %(num)s characters.", 1000)
     return None
 
 
@@ -59,7 +61,7 @@ def generate_password() -> str:
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound(f"There is no user {user_id}.")
+        raise NotFound(gettext("There is no user %(id)s.", id=user_id))
     return user
 
 
@@ -74,23 +76,27 @@ def _clean_user(values: dict[str, Any], creating: bool) -> dict[str, Any]:
         try:
             clean["email"] = normalise_email(values.get("email") or "")
         except ValueError:
-            errors["email"] = f"'{values.get('email') or ''}' is not a valid e-mail address."
+            errors["email"] = gettext("'%(value)s' is not a valid e-mail address.",
+                                      value=values.get("email") or "")
     if creating or "role" in values:
         role = values.get("role")
         if role not in ROLES:
-            errors["role"] = f"'{role}' is not a role; use one of {', '.join(ROLES)}."
+            errors["role"] = gettext("'%(value)s' is not a role; use one of %(choices)s.",
+                                     value=role, choices=", ".join(ROLES))
         clean["role"] = role
     if "networks" in values:
         slugs = list(values.get("networks") or [])
         networks = list(db.session.scalars(select(Network).where(Network.slug.in_(slugs))))
         missing = set(slugs) - {network.slug for network in networks}
         if missing:
-            errors["networks"] = f"Unknown network: {', '.join(sorted(missing))}."
+            errors["networks"] = gettext("Unknown network: %(networks)s.",
+                                         networks=", ".join(sorted(missing)))
         clean["networks"] = networks
     if values.get("country"):
         code = vocabulary.lookup("country", values["country"])
         if code is None:
-            errors["country"] = f"'{values['country']}' is not a known country."
+            errors["country"] = gettext("'%(value)s' is not a known country.",
+                                        value=values["country"])
         clean["country"] = code
     elif "country" in values:
         clean["country"] = None
@@ -98,21 +104,22 @@ def _clean_user(values: dict[str, Any], creating: bool) -> dict[str, Any]:
         if field in values:
             text = (values.get(field) or "").strip()
             if len(text) > 300:
-                errors[field] = "At most 300 characters."
+                errors[field] = ngettext("At most %(num)s character.", "At most %(num)s characters.",
+                                         300)
             clean[field] = text
     if "languages" in values:
         codes = []
         for item in values.get("languages") or []:
             code = vocabulary.lookup("language", item)
             if code is None:
-                errors["languages"] = f"'{item}' is not a known language."
+                errors["languages"] = gettext("'%(value)s' is not a known language.", value=item)
             elif code not in codes:
                 codes.append(code)
         clean["languages"] = codes
     if "locale" in values:
         locale = values.get("locale") or None
         if locale not in (None, *vocabulary.LOCALES):
-            errors["locale"] = "Choose English, French or Arabic."
+            errors["locale"] = gettext("Choose English, French or Arabic.")
         clean["locale"] = locale
     if "password" in values and values["password"] is not None:
         problem = check_password_strength(values["password"])
@@ -120,7 +127,7 @@ def _clean_user(values: dict[str, Any], creating: bool) -> dict[str, Any]:
             errors["password"] = problem
         clean["password_hash"] = hash_password(values["password"]) if not problem else None
     if clean.get("role") == "secretariat" and not clean.get("networks") and creating:
-        errors.setdefault("networks", "A secretariat maintains at least one network.")
+        errors.setdefault("networks", gettext("A secretariat maintains at least one network."))
     if errors:
         raise ValidationFailed(errors)
     return clean
@@ -132,9 +139,10 @@ def create_user(actor: User | None, values: dict[str, Any]) -> User:
         require_admin(actor)
     clean = _clean_user(values, creating=True)
     if find_user(clean["email"]) is not None:
-        raise Conflict(f"A user with the e-mail {clean['email']} already exists.",
-                       {"email": "Already in use."})
-    user = User(languages=[], **clean)
+        raise Conflict(gettext("A user with the e-mail %(email)s already exists.",
+                               email=clean["email"]),
+                       {"email": gettext("Already in use.")})
+    user = User(**{"languages": [], **clean})
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user.created", "user", user.id,
@@ -151,8 +159,9 @@ def update_user(actor: User, user_id: int, values: dict[str, Any]) -> User:
     if "email" in clean and clean["email"] != user.email:
         other = find_user(clean["email"])
         if other is not None:
-            raise Conflict(f"A user with the e-mail {clean['email']} already exists.",
-                           {"email": "Already in use."})
+            raise Conflict(gettext("A user with the e-mail %(email)s already exists.",
+                                   email=clean["email"]),
+                           {"email": gettext("Already in use.")})
     before = _user_state(user)
     for field, value in clean.items():
         setattr(user, field, value)
@@ -160,7 +169,7 @@ def update_user(actor: User, user_id: int, values: dict[str, Any]) -> User:
         user.active = bool(values["active"])
     after = _user_state(user)
     if user.role == "secretariat" and not user.networks:
-        raise ValidationFailed({"networks": "A secretariat maintains at least one network."})
+        raise ValidationFailed({"networks": gettext("A secretariat maintains at least one network.")})
     if not user.active or "password_hash" in clean:
         end_sessions(user)
     changes = audit.diff(before, after)
@@ -196,7 +205,7 @@ def end_sessions(user: User) -> None:
 
 def change_password(actor: User, current: str, new: str) -> None:
     if not verify_password(actor, current):
-        raise ValidationFailed({"current_password": "This is not your current password."})
+        raise ValidationFailed({"current_password": gettext("This is not your current password.")})
     problem = check_password_strength(new)
     if problem:
         raise ValidationFailed({"new_password": problem})
@@ -237,8 +246,10 @@ def authenticate(email: str, password: str, address: str) -> User:
             or _recent_failures(address=address) >= config["LOGIN_FAILURES_PER_ADDRESS"]):
         audit.record(None, "login.throttled", "user", None, {"email": [None, account]},
                      actor_label=account)
-        raise TooManyAttempts(
-            f"Too many failed sign-ins. Wait {config['LOGIN_WINDOW_MINUTES']} minutes and try again.")
+        raise TooManyAttempts(ngettext(
+            "Too many failed sign-ins. Wait %(num)s minute and try again.",
+            "Too many failed sign-ins. Wait %(num)s minutes and try again.",
+            int(config["LOGIN_WINDOW_MINUTES"])))
     user = find_user(account) if account else None
     if user is None:
         _burn_time(password)
@@ -248,8 +259,8 @@ def authenticate(email: str, password: str, address: str) -> User:
     if not ok:
         audit.record(user, "login.failed", "user", user.id if user else None,
                      actor_label=account)
-        raise ValidationFailed({"password": "The e-mail or the password is not right."},
-                               "The e-mail or the password is not right.")
+        message = gettext("The e-mail or the password is not right.")
+        raise ValidationFailed({"password": message}, message)
     if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     audit.record(user, "login.succeeded", "user", user.id)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from core_support import sign_in
 from sqlalchemy import func, select
+from support import make_app
 
-from directory import create_app
 from directory.extensions import db
 
 
@@ -42,9 +42,7 @@ def second_app(app, database_url, tmp_path):
     made = []
 
     def build(**config):
-        other = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
-                            "DATABASE_URL": database_url,
-                            "INDEX_DIR": str(tmp_path / f"index-{len(made) + 2}"), **config})
+        other = make_app(database_url, tmp_path / f"index-{len(made) + 2}", **config)
         made.append(other)
         return other
 

@@ -9,8 +9,8 @@ import uuid
 import pytest
 from search_support import load_directory, sign_in
 from sqlalchemy import create_engine, text
+from support import make_app
 
-from directory import create_app
 from directory.extensions import db
 from directory.services import commit, schema, users
 
@@ -35,12 +35,6 @@ def _drop_schema(base_url: str, name: str) -> None:
     with engine.connect() as connection:
         connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
     engine.dispose()
-
-
-def make_app(database_url: str, index_dir, **config):
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
-                       "DATABASE_URL": database_url, "INDEX_DIR": str(index_dir),
-                       "INDEX_LOCK_TIMEOUT": 0.5, **config})
 
 
 def close_app(app) -> None:

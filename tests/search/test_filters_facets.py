@@ -209,11 +209,7 @@ def test_each_search_counts_one_use_per_network_filter(directory, reader):
     assert after["carin"] == before.get("carin", 0) + 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "APP BUG (directory/services/contacts.py, find_or_create_organisation): giving a kind to "
-    "an existing organisation through another entry does not queue that organisation's other "
-    "entries for the index, so the kind facet and filter disagree with the database."))
-def test_app_bug_an_organisation_given_a_kind_later_is_reindexed_for_all_its_entries(api):
+def test_an_organisation_given_a_kind_later_is_reindexed_for_all_its_entries(api):
     admin = api("admin")
 
     def create(name, organisation):

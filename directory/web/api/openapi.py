@@ -51,9 +51,25 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"200": _response("Results", {"$ref": "#/components/schemas/SearchPage"}),
                               **_errors(400, 401, 503)}}},
             "/find": {"get": {
-                "summary": "Find a counterpart: country + matter",
-                "parameters": _query("country", "matter", "page", "per_page"),
-                "responses": {"200": _response("Results", {"$ref": "#/components/schemas/SearchPage"}),
+                "summary": "Find a counterpart: country + matter, the fitting networks first",
+                "description": "When nobody in the country has the matter, everyone in the "
+                               "country is listed (the fitting networks first) and `broadened` "
+                               "is true, with a `notice` saying so.",
+                "parameters": _query("country", "matter", "network", "language", "kind",
+                                     "urgent", "verified", "sort", "page", "per_page",
+                                     array=("network", "language", "kind")),
+                "responses": {"200": _response("Results", {"allOf": [
+                    {"$ref": "#/components/schemas/SearchPage"},
+                    {"type": "object", "properties": {
+                        "country": {"type": "string"}, "matter": {"type": "string"},
+                        "broadened": {"type": "boolean"}, "notice": {"type": "string"}}}]}),
+                              **_errors(400, 401)}}},
+            "/suggest": {"get": {
+                "summary": "As-you-type: the best few names for a partial query",
+                "parameters": _query("q"),
+                "responses": {"200": _response("Suggestions", {"type": "object", "properties": {
+                    "suggestions": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": {"type": "integer"}, "name": {"type": "string"}}}}}}),
                               **_errors(400, 401)}}},
             "/contact-points": {
                 "get": {"summary": "List entries by id",
