@@ -20,7 +20,18 @@ from sqlalchemy import func, select
 
 from directory import vocabulary
 from directory.extensions import db
-from directory.models import Change, ChangeCounter, ContactPoint, User
+from directory.models import (
+    Change,
+    ChangeCounter,
+    ContactPoint,
+    Email,
+    Membership,
+    Network,
+    Organisation,
+    Specialism,
+    User,
+)
+from directory.models.contact_point import contact_point_specialism
 from directory.services import usage
 from directory.services.contacts import contact_point_json, contact_point_query
 from directory.services.errors import ServiceError, Unavailable
@@ -62,46 +73,73 @@ def vocabulary_terms() -> dict[str, dict[str, str]]:
     return terms
 
 
-def document(contact_point: ContactPoint) -> dict[str, Any]:
-    """The plain document the index stores for one entry (labels in the three languages)."""
-    organisation = contact_point.organisation
-    country = vocabulary.countries().get(contact_point.country)
-    languages = vocabulary.languages()
-    return {
-        "id": contact_point.id,
-        "given_name": contact_point.given_name or "",
-        "family_name": contact_point.family_name or "",
-        "native_name": contact_point.native_name or "",
-        "name_variants": list(contact_point.name_variants or []),
-        "title": contact_point.title or "",
-        "organisation": organisation.name if organisation else "",
-        "organisation_native": (organisation.native_name or "") if organisation else "",
-        "city": contact_point.city or "",
-        "country": contact_point.country,
-        "country_names": f"{country.en} {country.fr} {country.ar}" if country else "",
-        "specialisms": [specialism.slug for specialism in contact_point.specialisms],
-        "specialism_labels": " ".join(
-            f"{s.label_en} {s.label_fr} {s.label_ar}" for s in contact_point.specialisms
-        ),
-        "languages": list(contact_point.languages or []),
-        "language_labels": " ".join(
-            f"{languages[code].en} {languages[code].fr} {languages[code].ar}"
-            for code in contact_point.languages or [] if code in languages
-        ),
-        "emails": [email.address for email in contact_point.emails],
-        "notes": contact_point.notes or "",
-        "networks": [membership.network.slug for membership in contact_point.memberships],
-        "roles": [membership.role for membership in contact_point.memberships],
-        "kind": (organisation.kind or "") if organisation else "",
-        "urgent": bool(contact_point.urgent),
-        "last_verified_on": contact_point.last_verified_on,
-        "status": contact_point.status,
-    }
+def _labels(terms: dict[str, Any], codes: list[str]) -> str:
+    return " ".join(f"{terms[code].en} {terms[code].fr} {terms[code].ar}"
+                    for code in codes if code in terms)
 
 
-def _documents(ids: list[int]) -> dict[int, dict[str, Any]]:
-    rows = db.session.scalars(contact_point_query().where(ContactPoint.id.in_(ids)))
-    return {row.id: document(row) for row in rows if row.status != "archived"}
+def _documents(ids: list[int] | None = None, after_id: int = 0,
+               limit: int | None = None) -> dict[int, dict[str, Any]]:
+    """The plain documents the index stores, for the given entries or for the `limit`
+    entries after `after_id`; archived entries are left out.
+
+    Read with five plain queries per batch rather than through the ORM: a full reindex of
+    100,000 entries spends its time here.
+    """
+    query = (select(ContactPoint.id, ContactPoint.given_name, ContactPoint.family_name,
+                    ContactPoint.native_name, ContactPoint.name_variants, ContactPoint.title,
+                    ContactPoint.city, ContactPoint.country, ContactPoint.languages,
+                    ContactPoint.notes, ContactPoint.urgent, ContactPoint.last_verified_on,
+                    ContactPoint.status, Organisation.name, Organisation.native_name,
+                    Organisation.kind)
+             .outerjoin(Organisation, Organisation.id == ContactPoint.organisation_id)
+             .where(ContactPoint.status != "archived"))
+    if ids is not None:
+        query = query.where(ContactPoint.id.in_(ids))
+    else:
+        query = query.where(ContactPoint.id > after_id).order_by(ContactPoint.id).limit(limit)
+    countries, languages = vocabulary.countries(), vocabulary.languages()
+    documents: dict[int, dict[str, Any]] = {}
+    for (entry_id, given, family, native, variants, title, city, country, spoken, notes,
+         urgent, verified, status, organisation, organisation_native, kind
+         ) in db.session.execute(query):
+        term = countries.get(country)
+        documents[entry_id] = {
+            "id": entry_id, "given_name": given or "", "family_name": family or "",
+            "native_name": native or "", "name_variants": list(variants or []),
+            "title": title or "", "organisation": organisation or "",
+            "organisation_native": organisation_native or "", "city": city or "",
+            "country": country, "country_names": f"{term.en} {term.fr} {term.ar}" if term else "",
+            "specialisms": [], "specialism_labels": "",
+            "languages": list(spoken or []), "language_labels": _labels(languages, spoken or []),
+            "emails": [], "notes": notes or "", "networks": [], "roles": [],
+            "kind": kind or "", "urgent": bool(urgent), "last_verified_on": verified,
+            "status": status,
+        }
+    if not documents:
+        return documents
+    found = list(documents)
+    for entry_id, address in db.session.execute(
+            select(Email.contact_point_id, Email.address)
+            .where(Email.contact_point_id.in_(found)).order_by(Email.position)):
+        documents[entry_id]["emails"].append(address)
+    for entry_id, network, role in db.session.execute(
+            select(Membership.contact_point_id, Network.slug, Membership.role)
+            .join(Network, Network.id == Membership.network_id)
+            .where(Membership.contact_point_id.in_(found)).order_by(Membership.id)):
+        documents[entry_id]["networks"].append(network)
+        documents[entry_id]["roles"].append(role)
+    specialisms = {row.slug: row for row in db.session.scalars(select(Specialism))}
+    for entry_id, slug in db.session.execute(
+            select(contact_point_specialism.c.contact_point_id,
+                   contact_point_specialism.c.specialism_slug)
+            .where(contact_point_specialism.c.contact_point_id.in_(found))):
+        documents[entry_id]["specialisms"].append(slug)
+    for document in documents.values():
+        document["specialism_labels"] = " ".join(
+            f"{specialisms[slug].label_en} {specialisms[slug].label_fr} "
+            f"{specialisms[slug].label_ar}" for slug in document["specialisms"])
+    return documents
 
 
 def latest_change() -> int:
@@ -150,19 +188,14 @@ def catch_up_quietly() -> None:
         log.warning("Search index unavailable after a write: %s", str(error))
 
 
-def iter_documents(batch: int = 1000) -> Iterator[dict[str, Any]]:
+def iter_documents(batch: int = 2000) -> Iterator[dict[str, Any]]:
     last_id = 0
     while True:
-        rows = db.session.scalars(
-            contact_point_query().where(ContactPoint.id > last_id, ContactPoint.status != "archived")
-            .order_by(ContactPoint.id).limit(batch)
-        ).all()
-        if not rows:
+        documents = _documents(after_id=last_id, limit=batch)
+        if not documents:
             return
-        for row in rows:
-            yield document(row)
-        last_id = rows[-1].id
-        db.session.expunge_all()
+        yield from documents.values()
+        last_id = max(documents)
 
 
 def rebuild() -> int:
