@@ -39,6 +39,11 @@ translations: install
 	$(BIN)/pybabel update --no-fuzzy-matching -i directory/translations/messages.pot -d directory/translations
 	$(BIN)/pybabel compile -d directory/translations
 
+## The main pages in English, French and Arabic, desktop and 360 px, into docs/screenshots/
+## (Debian's chromium: apt-get install chromium).
+screenshots: install
+	$(BIN)/python tests/browser/screenshots.py
+
 lint: install
 	$(BIN)/ruff check directory index imports tests benchmarks
 

@@ -1,0 +1,9 @@
+"""The browser tests' server: the application as `wsgi.py` makes it, with its instance folder
+(where uploaded lists are kept) in the test's temporary folder rather than the developer's."""
+
+import os
+
+from directory import create_app
+
+app = create_app()
+app.instance_path = os.environ["COUNTERPART_BROWSER_INSTANCE"]
