@@ -114,7 +114,7 @@ def test_secretariat_uploads_a_list_previews_it_and_confirms_it(language, page):
     with page.expect_navigation():
         page.click("main form[action$='/confirm'] button[type=submit]")
     for _ in range(60):
-        if not page.locator("meta[http-equiv=refresh]").count():
+        if not page.locator("#import-progress").count():
             break
         page.wait_for_timeout(500)
         page.reload()

@@ -119,3 +119,38 @@
   mark();
   window.addEventListener("resize", mark);
 })();
+
+// A running import's progress: fetched again every few seconds into its live region, instead
+// of reloading the page (which would throw a screen reader's reading position away). When the
+// import has finished, a link offers the report; nothing moves until the user follows it.
+(function () {
+  "use strict";
+  var region = document.getElementById("import-progress");
+  if (!region || !region.dataset.pollSeconds) { return; }
+  var delay = Number(region.dataset.pollSeconds) * 1000;
+
+  function finished() {
+    region.textContent = "";
+    var text = document.createElement("p");
+    text.textContent = region.dataset.doneText;
+    var link = document.createElement("a");
+    link.href = window.location.href;
+    link.textContent = region.dataset.doneLink;
+    text.appendChild(document.createTextNode(" "));
+    text.appendChild(link);
+    region.appendChild(text);
+  }
+
+  function poll() {
+    fetch(window.location.href, { credentials: "same-origin" }).then(function (response) {
+      return response.text();
+    }).then(function (html) {
+      var next = new DOMParser().parseFromString(html, "text/html").getElementById("import-progress");
+      if (!next) { finished(); return; }
+      region.innerHTML = next.innerHTML;
+      if (next.dataset.pollSeconds) { setTimeout(poll, delay); }
+    }).catch(function () { setTimeout(poll, delay * 2); });
+  }
+
+  setTimeout(poll, delay);
+})();
