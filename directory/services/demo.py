@@ -183,16 +183,16 @@ def _events(rng: random.Random, contact_point_ids: list[int], count: int) -> int
         occurred = today - timedelta(days=rng.randint(0, 730))
         established = rng.random() < 0.6
         user = rng.choice(prosecutors)
-        batch.append(dict(
-            user_id=user.id, contact_point_id=contact_point_id, occurred_on=occurred,
-            network=network, counterpart_country=country, requesting_country=user.country,
-            requesting_organisation=user.organisation, plan=plan,
-            matter=rng.choice(matters[plan]), channel=rng.choice(channels),
-            purpose=rng.choice(purposes), established=established,
-            established_on=min(today, occurred + timedelta(days=rng.randint(0, 20)))
+        batch.append({
+            "user_id": user.id, "contact_point_id": contact_point_id, "occurred_on": occurred,
+            "network": network, "counterpart_country": country, "requesting_country": user.country,
+            "requesting_organisation": user.organisation, "plan": plan,
+            "matter": rng.choice(matters[plan]), "channel": rng.choice(channels),
+            "purpose": rng.choice(purposes), "established": established,
+            "established_on": min(today, occurred + timedelta(days=rng.randint(0, 20)))
             if established else None,
-            note="Synthetic demo contact.", voided=False, voided_at=None, void_reason=None,
-        ))
+            "note": "Synthetic demo contact.", "voided": False, "voided_at": None, "void_reason": None,
+        })
         if rng.random() < 0.03:  # a voided event keeps its reason, as the events service does
             batch[-1].update(voided=True, voided_at=now, void_reason="Synthetic: logged twice.")
         if len(batch) >= 5000:

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from flask import current_app
@@ -33,9 +33,9 @@ from directory.models import (
 )
 from directory.models.contact_point import contact_point_specialism
 from directory.services import usage
-from directory.services.contacts import contact_point_json, contact_point_query
+from directory.services.contacts import contact_point_query, contact_points_json
 from directory.services.errors import ServiceError, Unavailable
-from index import IndexUnavailable, LockBusy, QueryTooLong, SearchIndex, SearchQuery
+from index import Hit, IndexUnavailable, LockBusy, QueryTooLong, SearchIndex, SearchQuery
 
 log = logging.getLogger(__name__)
 FILTERS = ("country", "network", "specialism", "language", "kind", "urgent", "verified")
@@ -222,13 +222,22 @@ class SearchPage:
     total: int
     page: int
     per_page: int
-    results: list[tuple[ContactPoint, float, dict[str, str]]]
+    hits: list[Hit]
     facets: dict[str, dict[str, int]]
     # "Find a counterpart" only: what was asked, and whether the matter had to be dropped
     # because nobody in that country has it.
     country: str | None = None
     matter: str | None = None
     broadened: bool = False
+
+    @cached_property
+    def results(self) -> list[tuple[ContactPoint, float, dict[str, str]]]:
+        """(entry, score, highlights) in the index's order, for pages; archived ones left out."""
+        ids = [hit.id for hit in self.hits]
+        rows = {row.id: row for row in db.session.scalars(
+            contact_point_query().where(ContactPoint.id.in_(ids)))}
+        return [(rows[hit.id], hit.score, hit.highlights) for hit in self.hits
+                if hit.id in rows and rows[hit.id].status != "archived"]
 
     @property
     def notice(self) -> str | None:
@@ -242,13 +251,13 @@ class SearchPage:
                        "networks that fit the matter first.", country=country, matter=matter)
 
     def as_json(self) -> dict[str, Any]:
-        today = date.today()
+        bodies = contact_points_json([hit.id for hit in self.hits])
         body = {
             "total": self.total, "page": self.page, "per_page": self.per_page,
             "results": [
-                {**contact_point_json(contact_point, today), "score": round(score, 4),
-                 "highlights": highlights}
-                for contact_point, score, highlights in self.results
+                {**bodies[hit.id], "score": round(hit.score, 4), "highlights": hit.highlights}
+                for hit in self.hits
+                if hit.id in bodies and bodies[hit.id]["status"] != "archived"
             ],
             "facets": self.facets,
         }
@@ -330,18 +339,10 @@ def search(actor: User, request: SearchRequest, count_use: bool = True) -> Searc
                                     MAX_QUERY), {"q": ngettext("At most %(num)s character.", "At most %(num)s characters.", MAX_QUERY)}) from None
     except IndexUnavailable as error:
         raise _unavailable(error) from None
-    ids = [hit.id for hit in result.hits]
-    rows = {row.id: row for row in db.session.scalars(
-        contact_point_query().where(ContactPoint.id.in_(ids)))}
-    results = [
-        (rows[hit.id], hit.score, hit.highlights)
-        for hit in result.hits
-        if hit.id in rows and rows[hit.id].status != "archived"
-    ]
     if count_use:
         usage.count("search", request.filters.get("network") or [""])
     return SearchPage(total=result.total, page=request.page, per_page=request.per_page,
-                      results=results, facets=result.facets)
+                      hits=result.hits, facets=result.facets)
 
 
 def _catch_up_before_search() -> None:

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from datetime import date
 
 from flask import current_app
-
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 

@@ -56,7 +56,7 @@ def user_new():
         if not values["password"]:
             password = values["password"] = users.generate_password()
         try:
-            user = users.create_user(current_user._get_current_object(), values)
+            users.create_user(current_user._get_current_object(), values)
         except (ValidationFailed, Conflict) as error:
             rollback()
             for name, message in error.fields.items():
