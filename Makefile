@@ -30,8 +30,13 @@ test-postgres: install
 	COUNTERPART_TEST_DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest
 
 ## Performance runs; figures are printed and belong in the README.
+## (about 25 minutes on a 2-core machine; each script also runs alone, see its --help)
 bench: install
 	$(BIN)/python benchmarks/core.py
+	$(BIN)/python benchmarks/search.py --sizes 10000 100000
+	$(BIN)/python benchmarks/import.py
+	$(BIN)/python benchmarks/indicators.py
+	$(BIN)/python benchmarks/index_bench.py --sizes 10000 100000
 
 ## Extract the interface's texts and merge them into the French and Arabic catalogues.
 translations: install
