@@ -41,6 +41,12 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def contact_payload(entry: int, **values) -> dict:
+    """A valid initial-contact payload with that entry as counterpart; values override."""
+    return {"contact_point_id": entry, "matter": "thb", "channel": "email",
+            "purpose": "pre-mla-advice", **values}
+
+
 # What every test app runs with: cheap argon2 (production uses argon2-cffi's defaults), a short
 # index lock timeout, and every search counted at once so that tests can read the counts.
 TEST_CONFIG = {

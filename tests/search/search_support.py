@@ -12,10 +12,12 @@ import random
 import re
 from datetime import date, timedelta
 
+import support
+from support import PASSWORD, bearer  # noqa: F401  (the search tests import them from here)
+
 from directory.extensions import db
 from directory.services import commit, contacts, users
 
-PASSWORD = "correct horse battery staple"  # as in tests/conftest.py
 ADMIN_EMAIL = "search-admin@users.example"
 
 # key -> payload overrides. Every target has a unique e-mail and a family name no filler has.
@@ -303,10 +305,6 @@ def load_directory(filler: int = 300) -> dict[str, int]:
     return ids
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
 def text_of(html: str) -> str:
     """The visible text of a page, roughly: tags removed, whitespace collapsed."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
@@ -314,10 +312,6 @@ def text_of(html: str) -> str:
 
 def sign_in(client, email: str, password: str = PASSWORD):
     """Sign a test client in through the login form; returns the client."""
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post(
-        "/login", data={"email": email, "password": password, "csrf_token": token}
-    )
+    response = support.sign_in(client, email, password)
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
