@@ -292,13 +292,13 @@ def _token_hash(token: str) -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    api_token = db.session.scalars(
-        select(ApiToken).where(ApiToken.token_hash == _token_hash(token),
-                               ApiToken.revoked.is_(False))
+    user = db.session.scalars(
+        select(User).join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == _token_hash(token), ApiToken.revoked.is_(False))
     ).first()
-    if api_token is None or not api_token.user.active:
+    if user is None or not user.active:
         return None
-    return api_token.user
+    return user
 
 
 def list_users() -> list[User]:
