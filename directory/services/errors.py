@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 
 class ServiceError(Exception):
     status = 400
@@ -17,24 +19,24 @@ class ValidationFailed(ServiceError):
     status = 422
     code = "validation_failed"
 
-    def __init__(self, fields: dict[str, str], message: str = "Some fields are not valid."):
-        super().__init__(message, fields)
+    def __init__(self, fields: dict[str, str], message: str | None = None):
+        super().__init__(message or _("Some fields are not valid."), fields)
 
 
 class PermissionDenied(ServiceError):
     status = 403
     code = "forbidden"
 
-    def __init__(self, message: str = "You are not allowed to do this."):
-        super().__init__(message)
+    def __init__(self, message: str | None = None):
+        super().__init__(message or _("You are not allowed to do this."))
 
 
 class NotFound(ServiceError):
     status = 404
     code = "not_found"
 
-    def __init__(self, message: str = "Not found."):
-        super().__init__(message)
+    def __init__(self, message: str | None = None):
+        super().__init__(message or _("Not found."))
 
 
 class Conflict(ServiceError):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -85,13 +86,13 @@ def _date(value: Any, field: str, errors: dict[str, str], today: date) -> date |
         try:
             parsed = date.fromisoformat(value.strip())
         except ValueError:
-            errors[field] = f"'{value}' is not a date (use YYYY-MM-DD)."
+            errors[field] = gettext("'%(value)s' is not a date (use YYYY-MM-DD).", value=value)
             return None
     else:
-        errors[field] = "Must be a date written YYYY-MM-DD."
+        errors[field] = gettext("Must be a date written YYYY-MM-DD.")
         return None
     if parsed > today:
-        errors[field] = "Cannot be in the future."
+        errors[field] = gettext("Cannot be in the future.")
         return None
     return parsed
 
@@ -100,10 +101,12 @@ def _choice(value: Any, field: str, allowed: dict[str, Any] | set[str] | tuple,
             errors: dict[str, str], required: bool = True) -> str | None:
     if value in (None, ""):
         if required:
-            errors[field] = "This field is required: one of " + ", ".join(allowed) + "."
+            errors[field] = gettext("This field is required: one of %(choices)s.",
+                                    choices=", ".join(allowed))
         return None
     if not isinstance(value, str) or value not in allowed:
-        errors[field] = f"'{value}' is not one of " + ", ".join(allowed) + "."
+        errors[field] = gettext("'%(value)s' is not one of %(choices)s.", value=value,
+                                choices=", ".join(allowed))
         return None
     return value
 
@@ -112,11 +115,13 @@ def _text(value: Any, field: str, limit: int, errors: dict[str, str]) -> str | N
     if value is None:
         return None
     if not isinstance(value, str):
-        errors[field] = "Must be text."
+        errors[field] = gettext("Must be text.")
         return None
     value = value.strip()
     if len(value) > limit:
-        errors[field] = f"At most {limit} characters (this one has {len(value)})."
+        errors[field] = ngettext("At most %(num)s character (this one has %(length)s).",
+                                  "At most %(num)s characters (this one has %(length)s).",
+                                  limit, length=len(value))
         return None
     return value or None
 
@@ -129,7 +134,7 @@ def _boolean(value: Any, field: str, errors: dict[str, str]) -> bool | None:
     if isinstance(value, str) and value.lower() in ("true", "yes", "on", "1", "false", "no",
                                                     "off", "0"):
         return value.lower() in ("true", "yes", "on", "1")
-    errors[field] = "Must be true or false."
+    errors[field] = gettext("Must be true or false.")
     return None
 
 
@@ -158,25 +163,26 @@ def validate(payload: Any, today: date | None = None) -> tuple[dict[str, Any], C
     """Check every field at once; raise ValidationFailed naming each bad one."""
     today = today or date.today()
     if not isinstance(payload, dict):
-        raise ValidationFailed({"": "The contact must be a JSON object."})
+        raise ValidationFailed({"": gettext("The contact must be a JSON object.")})
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
 
     contact_point = None
     raw_id = payload.get("contact_point_id")
     if raw_id in (None, ""):
-        errors["contact_point_id"] = "This field is required: the id of the counterpart's entry."
+        errors["contact_point_id"] = gettext(
+            "This field is required: the id of the counterpart's entry.")
     elif isinstance(raw_id, bool) or not (
             isinstance(raw_id, int) or (isinstance(raw_id, str) and raw_id.strip().isdigit())):
-        errors["contact_point_id"] = "Must be the id (a whole number) of an entry."
+        errors["contact_point_id"] = gettext("Must be the id (a whole number) of an entry.")
     else:
         contact_point = db.session.get(ContactPoint, int(raw_id))
         if contact_point is None:
-            errors["contact_point_id"] = f"There is no entry {raw_id}."
+            errors["contact_point_id"] = gettext("There is no entry %(id)s.", id=raw_id)
         else:
             if contact_point.status == "archived":
-                errors["contact_point_id"] = (f"Entry {raw_id} is archived: find the "
-                                              "counterpart's current entry.")
+                errors["contact_point_id"] = gettext(
+                    "Entry %(id)s is archived: find the counterpart's current entry.", id=raw_id)
                 contact_point = None
 
     known_matters = matters()
@@ -186,25 +192,27 @@ def validate(payload: Any, today: date | None = None) -> tuple[dict[str, Any], C
     if plan in (None, ""):
         plan = vocabulary.PLAN_OF_MATTER.get(clean["matter"] or "")
         if plan is None and clean["matter"]:
-            errors["plan"] = ("This matter belongs to neither action plan by default: "
-                              "choose A or B.")
+            errors["plan"] = gettext("This matter belongs to neither action plan by default: "
+                                     "choose A or B.")
         elif plan is None and "matter" not in errors:
-            errors["plan"] = "This field is required: A or B."
+            errors["plan"] = gettext("This field is required: A or B.")
     clean["plan"] = _choice(plan, "plan", PLANS, errors) if plan else None
 
     if contact_point is not None:
         networks = network_slugs(contact_point.id)
         network = payload.get("network") or fitting_network(networks, clean["matter"])
         if network in (None, ""):
-            errors["network"] = ("This field is required: the network you used, one of "
-                                 + ", ".join(networks) + ".")
+            errors["network"] = gettext(
+                "This field is required: the network you used, one of %(choices)s.",
+                choices=", ".join(networks))
         elif network not in networks:
-            errors["network"] = (f"'{network}' is not one of this entry's networks ("
-                                 + ", ".join(networks) + ").")
+            errors["network"] = gettext(
+                "'%(value)s' is not one of this entry's networks (%(choices)s).",
+                value=network, choices=", ".join(networks))
         else:
             clean["network"] = network
     elif payload.get("network") not in (None, "") and not isinstance(payload.get("network"), str):
-        errors["network"] = "Must be a network slug."
+        errors["network"] = gettext("Must be a network slug.")
 
     occurred_on = _date(payload.get("occurred_on"), "occurred_on", errors, today)
     clean["occurred_on"] = occurred_on or (None if "occurred_on" in errors else today)
@@ -216,13 +224,13 @@ def validate(payload: Any, today: date | None = None) -> tuple[dict[str, Any], C
     if established is None and established_on is not None:
         established = True  # a date of the answer says the contact was established
     if established is False and established_on is not None:
-        errors["established_on"] = "Leave empty when the contact was not established."
+        errors["established_on"] = gettext("Leave empty when the contact was not established.")
     established = bool(established)
     if established and established_on is None and "established_on" not in errors:
         established_on = clean["occurred_on"]  # the same day, unless said otherwise
     if (established_on is not None and clean["occurred_on"] is not None
             and established_on < clean["occurred_on"]):
-        errors["established_on"] = "Cannot be before the date of the contact."
+        errors["established_on"] = gettext("Cannot be before the date of the contact.")
     clean["established"] = established
     clean["established_on"] = established_on
 
@@ -274,7 +282,7 @@ def log_contact(actor: User, payload: Any) -> tuple[InitialContact, bool]:
 def get_event(event_id: int) -> InitialContact:
     event = db.session.get(InitialContact, event_id)
     if event is None:
-        raise NotFound(f"There is no initial contact {event_id}.")
+        raise NotFound(gettext("There is no initial contact %(id)s.", id=event_id))
     return event
 
 
@@ -283,7 +291,9 @@ def get_own(actor: User, event_id: int, verb: str = "see") -> InitialContact:
     require_log_contacts(actor)
     event = get_event(event_id)
     if event.user_id != actor.id and actor.role != "admin":
-        raise PermissionDenied(f"You may only {verb} the initial contacts you logged.")
+        raise PermissionDenied(
+            gettext("You may only change the initial contacts you logged.") if verb == "change"
+            else gettext("You may only see the initial contacts you logged."))
     return event
 
 
@@ -291,16 +301,17 @@ def mark_established(actor: User, event_id: int, on: Any = None) -> InitialConta
     """The counterpart answered after the contact was logged."""
     event = get_own(actor, event_id, "change")
     if event.voided:
-        raise Conflict("This initial contact is voided: log a new one instead.")
+        raise Conflict(gettext("This initial contact is voided: log a new one instead."))
     if event.established:
-        raise Conflict("This initial contact is already marked established.",
-                       {"established_on": f"Established on {event.established_on}."})
+        raise Conflict(gettext("This initial contact is already marked established."),
+                       {"established_on": gettext("Established on %(date)s.",
+                                                  date=event.established_on)})
     errors: dict[str, str] = {}
     today = date.today()
     established_on = _date(on, "established_on", errors, today) or (
         None if errors else today)
     if established_on is not None and established_on < event.occurred_on:
-        errors["established_on"] = "Cannot be before the date of the contact."
+        errors["established_on"] = gettext("Cannot be before the date of the contact.")
     if errors:
         raise ValidationFailed(errors)
     before = _audited_state(event)
@@ -318,11 +329,12 @@ def void(actor: User, event_id: int, reason: Any) -> InitialContact:
     errors: dict[str, str] = {}
     clean = _text(reason, "reason", REASON_LIMIT, errors)
     if clean is None and not errors:
-        errors["reason"] = "Say why the contact is voided (e.g. logged twice, wrong counterpart)."
+        errors["reason"] = gettext(
+            "Say why the contact is voided (e.g. logged twice, wrong counterpart).")
     if errors:
         raise ValidationFailed(errors)
     if event.voided:
-        raise Conflict("This initial contact is already voided.")
+        raise Conflict(gettext("This initial contact is already voided."))
     before = _audited_state(event)
     event.voided = True
     event.voided_at = utcnow()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from directory.extensions import db
@@ -65,10 +66,12 @@ def may_export(actor: User | None) -> bool:
 def _allowed_networks(actor: User | None, network: str | None) -> list[str] | None:
     """The networks whose entries go out; None means every entry."""
     if actor is not None and not may_export(actor):
-        raise PermissionDenied("Only network secretariats and administrators may export entries.")
+        raise PermissionDenied(
+            gettext("Only network secretariats and administrators may export entries."))
     if network:
         if db.session.scalar(select(Network.id).where(Network.slug == network)) is None:
-            raise ServiceError(f"There is no network '{network}'.", {"network": "Unknown."})
+            raise ServiceError(gettext("There is no network '%(slug)s'.", slug=network),
+                               {"network": gettext("Unknown.")})
         if actor is not None:
             require_network(actor, network)
         return [network]
@@ -126,8 +129,9 @@ def export(actor: User | None, output_format: str, network: str | None = None,
     """Export entries of `network` (or every entry the actor may export, or those of the
     search described by `search_args`) as csv, xlsx or vcard. Audited."""
     if output_format not in FORMATS:
-        raise ServiceError(f"'{output_format}' is not an export format; use csv, xlsx or vcard.",
-                           {"format": "Unknown format."})
+        raise ServiceError(gettext("'%(value)s' is not an export format; use csv, xlsx or "
+                                   "vcard.", value=output_format),
+                           {"format": gettext("Unknown format.")})
     networks = _allowed_networks(actor, network)
     entries = (_entries_of_search(actor, search_args, networks) if search_args is not None
                else _entries_of(networks))
@@ -166,8 +170,10 @@ class _Counter:
         for entry in self.entries:
             self.count += 1
             if self.count > MAX_EXPORT:
-                raise ServiceError(f"At most {MAX_EXPORT} entries can be exported at once; "
-                                   "choose a network or narrow the search.")
+                raise ServiceError(ngettext(
+                    "At most %(num)s entry can be exported at once; choose a network or narrow "
+                    "the search.", "At most %(num)s entries can be exported at once; choose a "
+                    "network or narrow the search.", MAX_EXPORT))
             yield entry
 
 

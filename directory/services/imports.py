@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import delete, func, insert, select, update
 
 from directory.extensions import db
@@ -174,7 +175,8 @@ def get_network(slug: str) -> Network:
     network = db.session.scalars(select(Network).where(Network.slug == slug)).first()
     if network is None:
         known = ", ".join(db.session.scalars(select(Network.slug).order_by(Network.id)))
-        raise NotFound(f"There is no network '{slug}' (networks: {known}).")
+        raise NotFound(gettext("There is no network '%(slug)s' (networks: %(known)s).",
+                               slug=slug, known=known))
     return network
 
 
@@ -205,8 +207,8 @@ def _import(actor, path, slug, sheet, filename, archive_missing, dry_run, progre
                             run_id=run.id)
     run.sha256 = parsed.sha256
     if expected_sha256 and parsed.sha256 != expected_sha256:
-        message = ("The file is not the one previewed (its SHA-256 differs): upload it again "
-                   "and check the new preview.")
+        message = gettext("The file is not the one previewed (its SHA-256 differs): upload "
+                          "it again and check the new preview.")
         run.status, run.errors = "refused", [{"line": 0, "column": "", "message": message}]
         run.finished_at = utcnow()
         _audit_run(actor, run)
@@ -612,7 +614,7 @@ def get_run(actor: User | None, run_id: int) -> ImportRun:
     may see it."""
     run = db.session.get(ImportRun, run_id)
     if run is None:
-        raise NotFound(f"There is no import {run_id}.")
+        raise NotFound(gettext("There is no import %(id)s.", id=run_id))
     if actor is not None:
         require_network(actor, run.network)
     return run

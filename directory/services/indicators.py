@@ -28,6 +28,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import ColumnElement, false, func, literal_column, select, true
 
 from directory import vocabulary
@@ -64,15 +65,18 @@ def parse_period(start: Any, end: Any, by: Any = None,
             parsed[name] = value if isinstance(value, date) else date.fromisoformat(
                 str(value).strip())
         except ValueError:
-            errors[name] = f"'{value}' is not a date: write it YYYY-MM-DD, e.g. 2025-01-31."
+            errors[name] = gettext("'%(value)s' is not a date: write it YYYY-MM-DD, e.g. 2025-01-31.",
+                                   value=value)
     by = by or DEFAULT_BY
     if by not in BY:
-        errors["by"] = f"'{by}' is not one of " + ", ".join(BY) + "."
+        errors["by"] = gettext("'%(value)s' is not one of %(choices)s.", value=by,
+                                choices=", ".join(BY))
     if not errors and parsed["from"] > parsed["to"]:
-        errors["to"] = (f"The end of the period ({parsed['to']}) is before its start "
-                        f"({parsed['from']}).")
+        errors["to"] = gettext("The end of the period (%(end)s) is before its start "
+                               "(%(start)s).", end=parsed["to"], start=parsed["from"])
     if not errors and (parsed["to"] - parsed["from"]).days > MAX_YEARS * 366:
-        errors["to"] = f"The period is at most {MAX_YEARS} years."
+        errors["to"] = ngettext("The period is at most %(num)s year.",
+                                 "The period is at most %(num)s years.", MAX_YEARS)
     if errors:
         raise ServiceError(" ".join(errors.values()), errors)
     return parsed["from"], parsed["to"], by
@@ -364,7 +368,9 @@ def group_label(by: str, key: str | None, locale: str = "en",
         return {"fr": "Non renseigné", "ar": "غير محدد"}.get(locale[:2], "Not recorded")
     if by == "quarter":
         year, quarter = key.split("-")
-        return f"{year} {quarter}"
+        number = quarter.removeprefix("Q")
+        return {"fr": f"T{number} {year}", "ar": f"الربع {number} من {year}"}.get(
+            locale[:2], f"{year} {quarter}")
     if by in ("month", "year"):
         return key
     if by in ("country", "counterpart-country"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import func, select
 
 from directory.extensions import db
@@ -23,7 +24,7 @@ def list_networks() -> list[Network]:
 def get_network(slug: str) -> Network:
     network = db.session.scalars(select(Network).where(Network.slug == slug)).first()
     if network is None:
-        raise NotFound(f"There is no network '{slug}'.")
+        raise NotFound(gettext("There is no network '%(slug)s'.", slug=slug))
     return network
 
 
@@ -32,10 +33,10 @@ def _labels(values: dict[str, Any], errors: dict[str, str], required: str) -> di
     for field in (required, f"{required}_fr", f"{required}_ar"):
         text = (values.get(field) or "").strip()
         if len(text) > 200:
-            errors[field] = "At most 200 characters."
+            errors[field] = ngettext("At most %(num)s character.", "At most %(num)s characters.", 200)
         clean[field] = text or None
     if not clean[required]:
-        errors[required] = "This field is required."
+        errors[required] = gettext("This field is required.")
     return clean
 
 
@@ -45,9 +46,10 @@ def _roles(text: Any, errors: dict[str, str]) -> list[str]:
     slugs = [item.strip().lower() for item in items if item and item.strip()]
     for slug in slugs:
         if not SLUG.match(slug):
-            errors["roles"] = f"'{slug}' is not a slug (lower-case letters, digits and -)."
+            errors["roles"] = gettext("'%(value)s' is not a slug (lower-case letters, digits and -).",
+                                       value=slug)
     if not slugs:
-        errors["roles"] = "A network has at least one role."
+        errors["roles"] = gettext("A network has at least one role.")
     return list(dict.fromkeys(slugs))
 
 
@@ -61,12 +63,13 @@ def save_network(actor: User, values: dict[str, Any], slug: str | None = None) -
     roles = _roles(values.get("roles"), errors)
     new_slug = (values.get("slug") or "").strip().lower() if slug is None else slug
     if slug is None and not SLUG.match(new_slug):
-        errors["slug"] = "Use lower-case letters, digits and -, e.g. ejn."
+        errors["slug"] = gettext("Use lower-case letters, digits and -, e.g. ejn.")
     if errors:
         raise ValidationFailed(errors)
     if slug is None:
         if db.session.scalar(select(func.count()).select_from(Network).where(Network.slug == new_slug)):
-            raise Conflict(f"The network '{new_slug}' already exists.", {"slug": "Already in use."})
+            raise Conflict(gettext("The network '%(slug)s' already exists.", slug=new_slug),
+                           {"slug": gettext("Already in use.")})
         network = Network(slug=new_slug, name=labels["name"], description=description)
         db.session.add(network)
         before: dict[str, Any] = {}
@@ -102,18 +105,19 @@ def save_specialism(actor: User, values: dict[str, Any], slug: str | None = None
     for field in ("label_en", "label_fr", "label_ar"):
         text = (values.get(field) or "").strip()
         if not text:
-            errors[field] = "This field is required."
+            errors[field] = gettext("This field is required.")
         elif len(text) > 200:
-            errors[field] = "At most 200 characters."
+            errors[field] = ngettext("At most %(num)s character.", "At most %(num)s characters.", 200)
         labels[field] = text
     new_slug = (values.get("slug") or "").strip().lower() if slug is None else slug
     if slug is None and not SLUG.match(new_slug):
-        errors["slug"] = "Use lower-case letters, digits and -, e.g. corruption."
+        errors["slug"] = gettext("Use lower-case letters, digits and -, e.g. corruption.")
     if errors:
         raise ValidationFailed(errors)
     if slug is None:
         if db.session.get(Specialism, new_slug) is not None:
-            raise Conflict(f"The specialism '{new_slug}' already exists.", {"slug": "Already in use."})
+            raise Conflict(gettext("The specialism '%(slug)s' already exists.", slug=new_slug),
+                           {"slug": gettext("Already in use.")})
         position = (db.session.scalar(select(func.max(Specialism.position))) or 0) + 1
         specialism = Specialism(slug=new_slug, position=position, **labels)
         db.session.add(specialism)
@@ -121,7 +125,7 @@ def save_specialism(actor: User, values: dict[str, Any], slug: str | None = None
     else:
         specialism = db.session.get(Specialism, slug)
         if specialism is None:
-            raise NotFound(f"There is no specialism '{slug}'.")
+            raise NotFound(gettext("There is no specialism '%(slug)s'.", slug=slug))
         before = {key: getattr(specialism, key) for key in labels}
         for key, value in labels.items():
             setattr(specialism, key, value)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
+
 from directory.models import User
 from directory.services.errors import PermissionDenied
 
@@ -14,7 +16,7 @@ def can_log_contacts(actor: User) -> bool:
 
 def require_log_contacts(actor: User) -> None:
     if not can_log_contacts(actor):
-        raise PermissionDenied("Your role cannot log initial contacts.")
+        raise PermissionDenied(_("Your role cannot log initial contacts."))
 
 
 def maintained_networks(actor: User) -> set[str] | None:
@@ -38,19 +40,19 @@ def can_maintain(actor: User, networks: Iterable[str] | None = None) -> bool:
 
 def require_maintain(actor: User, networks: Iterable[str] | None = None) -> None:
     if not can_maintain(actor, networks):
-        raise PermissionDenied("You may only change entries of the networks you maintain.")
+        raise PermissionDenied(_("You may only change entries of the networks you maintain."))
 
 
 def require_network(actor: User, network: str) -> None:
     """For imports, exports and membership changes: one specific network."""
     allowed = maintained_networks(actor)
     if allowed is not None and network not in allowed:
-        raise PermissionDenied(f"You do not maintain the network '{network}'.")
+        raise PermissionDenied(_("You do not maintain the network '%(network)s'.", network=network))
 
 
 def require_admin(actor: User) -> None:
     if actor.role != "admin":
-        raise PermissionDenied("Only administrators may do this.")
+        raise PermissionDenied(_("Only administrators may do this."))
 
 
 def can_view_all_indicators(actor: User) -> bool:

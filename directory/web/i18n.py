@@ -5,8 +5,8 @@ Arabic pages are right to left.
 
 from __future__ import annotations
 
-from flask import Flask, abort, redirect, request, url_for
-from flask_babel import get_locale
+from flask import Flask, abort, has_request_context, redirect, request, url_for
+from flask_babel import get_locale, refresh
 from flask_login import current_user
 from flask_wtf.csrf import ValidationError, validate_csrf
 
@@ -16,7 +16,9 @@ RTL = {"ar"}
 COOKIE = "lang"
 
 
-def select_locale() -> str:
+def select_locale() -> str | None:
+    if not has_request_context():
+        return None  # the command line and background work speak English
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
     chosen = request.cookies.get(COOKIE)
@@ -30,6 +32,10 @@ def current_locale() -> str:
 
 
 def init_app(app: Flask) -> None:
+    # Each request chooses its language afresh, even inside an application context that an
+    # earlier request or a command already used (Flask-Babel caches the choice in `g`).
+    app.before_request_funcs.setdefault(None, []).insert(0, refresh)
+
     @app.context_processor
     def language_context():
         locale = current_locale()

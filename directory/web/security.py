@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 
 from flask import Flask, g, jsonify, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from directory.extensions import db, login_manager
@@ -74,15 +75,15 @@ def init_app(app: Flask) -> None:
             # A token names its user, whatever session cookie comes along with it.
             user = users.user_for_token(token)
             if user is None:
-                return _unauthorized("This API token is not valid (revoked, unknown, or its "
-                                     "user is deactivated).")
+                return _unauthorized(_("This API token is not valid (revoked, unknown, or its "
+                                       "user is deactivated)."))
             g._login_user = user  # Flask-Login's slot for the request's user
             g.token_auth = True
             return None
         if current_user.is_authenticated:
             return None
         if is_api_request():
-            return _unauthorized("Sign in, or send Authorization: Bearer TOKEN.")
+            return _unauthorized(_("Sign in, or send Authorization: Bearer TOKEN."))
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     @app.after_request

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_date as babel_format_date
-from flask_babel import format_decimal
+from flask_babel import format_decimal, gettext
 
 from directory import vocabulary
 from directory.services import contacts
@@ -41,12 +41,9 @@ def facet_label(facet: str, value: str, networks: dict, specialisms: dict) -> st
         term = vocabulary.ORGANISATION_KINDS.get(value)
         return term.label(locale) if term else value
     if facet == "urgent":
-        return {"en": "Available 24/7", "fr": "Disponible 24h/24", "ar": "متاح على مدار الساعة"}[
-            locale[:2] if locale[:2] in ("fr", "ar") else "en"]
+        return gettext("Available 24/7")
     if facet == "verified":
-        return {"en": "Verified in the last 12 months", "fr": "Vérifié depuis moins de 12 mois",
-                "ar": "تم التحقق خلال آخر 12 شهرًا"}[
-            locale[:2] if locale[:2] in ("fr", "ar") else "en"]
+        return gettext("Verified in the last 12 months")
     return value
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import ValidationError, validate_csrf
 
@@ -25,13 +26,13 @@ csrf.exempt(blueprint)
 def csrf_for_sessions():
     """A browser session must prove the request came from our pages; a token needs no more."""
     if request.method in ("GET", "HEAD", "OPTIONS") or g.get("token_auth"):
-        return None
+        return
     try:
         validate_csrf(request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token"))
     except ValidationError:
-        raise ServiceError("Send the page's CSRF token in the X-CSRFToken header, "
-                           "or use Authorization: Bearer TOKEN.") from None
-    return None
+        raise ServiceError(_("Send the page's CSRF token in the X-CSRFToken header, "
+                             "or use Authorization: Bearer TOKEN.")) from None
+    return
 
 
 def actor():
@@ -42,9 +43,10 @@ def json_body() -> Any:
     """The request's JSON object; malformed JSON is a 400, never a 500."""
     body = request.get_json(force=True, silent=True)
     if body is None:
-        raise ServiceError("The request body must be valid JSON.", {"": "Malformed JSON."})
+        raise ServiceError(_("The request body must be valid JSON."), {"": _("Malformed JSON.")})
     if not isinstance(body, dict):
-        raise ServiceError("The request body must be a JSON object.", {"": "Not an object."})
+        raise ServiceError(_("The request body must be a JSON object."),
+                           {"": _("Not an object.")})
     return body
 
 
@@ -53,7 +55,9 @@ def int_arg(name: str, default: int, maximum: int | None = None) -> int:
     if value in (None, ""):
         return default
     if not value.isdigit() or int(value) < 1:
-        raise ServiceError(f"{name} must be a whole number of 1 or more.", {name: "Not valid."})
+        raise ServiceError(_("%(name)s must be a whole number of 1 or more.", name=name),
+                           {name: _("Not valid.")})
     if maximum and int(value) > maximum:
-        raise ServiceError(f"{name} is at most {maximum}.", {name: "Too large."})
+        raise ServiceError(_("%(name)s is at most %(maximum)s.", name=name, maximum=maximum),
+                           {name: _("Too large.")})
     return int(value)

@@ -12,6 +12,7 @@ from directory import vocabulary
 from directory.services import commit, rollback, users
 from directory.services.errors import TooManyAttempts, ValidationFailed
 from directory.web.auth.forms import LOCALE_CHOICES, LoginForm, PasswordForm, ProfileForm
+from directory.web.i18n import current_locale
 from directory.web.security import start_session
 
 blueprint = Blueprint("auth", __name__)
@@ -65,7 +66,7 @@ def account():
     profile = ProfileForm(prefix="profile", obj=None)
     profile.locale.choices = LOCALE_CHOICES
     profile.languages.choices = sorted(
-        ((code, term.label("en")) for code, term in vocabulary.languages().items()),
+        ((code, term.label(current_locale())) for code, term in vocabulary.languages().items()),
         key=lambda item: item[1])
     password = PasswordForm(prefix="password")
     if request.method == "GET":

@@ -43,7 +43,7 @@ def bar_chart(chart_id: str, title: str, description: str, series_names: list[st
     parts = [
         (f'<svg class="chart" id="{ident}" role="img" '
          f'aria-labelledby="{ident}-title {ident}-desc" '
-         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" direction="ltr" '
          'xmlns="http://www.w3.org/2000/svg">'),
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(description)}{truncated}</desc>',

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from flask import Blueprint, Response, render_template, request
 from flask_babel import format_percent
@@ -68,10 +69,20 @@ def _parse(form: PeriodForm):
     return start, end, by
 
 
+def _as_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
 def _message(name: str, message: str) -> str:
-    if name in ("from", "to") and "is not a date" in message:
+    # The service speaks the user's language too: tell its errors apart by the values given.
+    given = (request.args.get(name) or "").strip()
+    if name in ("from", "to") and given and _as_date(given) is None:
         return _("Enter a real date, written YYYY-MM-DD (for example 2025-01-31).")
-    if name == "to" and "before its start" in message:
+    start = _as_date(request.args.get("from")) or date(date.today().year, 1, 1)
+    if name == "to" and (_as_date(given) or date.today()) < start:
         return _("The end of the period must be on or after its start.")
     if name == "by":
         return _("Choose one of the listed breakdowns.")
