@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, cached_property
 from typing import Any
@@ -207,17 +207,6 @@ def rebuild() -> int:
 
 
 @dataclass
-class SearchRequest:
-    text: str = ""
-    filters: dict[str, list[str]] = field(default_factory=dict)
-    sort: str = "relevance"
-    page: int = 1
-    per_page: int = 20
-    boost_networks: list[str] = field(default_factory=list)
-    boost_languages: list[str] = field(default_factory=list)
-
-
-@dataclass
 class SearchPage:
     total: int
     page: int
@@ -268,7 +257,7 @@ class SearchPage:
         return body
 
 
-def parse_request(args: Any) -> SearchRequest:
+def parse_request(args: Any) -> SearchQuery:
     """Read a search from query-string-like args (a MultiDict); ServiceError on bad input."""
     text = (args.get("q") or "").strip()
     if len(text) > MAX_QUERY:
@@ -306,7 +295,7 @@ def parse_request(args: Any) -> SearchRequest:
     if per_page > MAX_PER_PAGE:
         raise ServiceError(gettext("%(name)s is at most %(maximum)s.", name="per_page",
                                    maximum=MAX_PER_PAGE), {"per_page": gettext("Too large.")})
-    return SearchRequest(text=text, filters=filters, sort=sort, page=page, per_page=per_page)
+    return SearchQuery(text=text, filters=filters, sort=sort, page=page, per_page=per_page)
 
 
 def _positive_int(value: Any, name: str, default: int) -> int:
@@ -323,16 +312,12 @@ def _positive_int(value: Any, name: str, default: int) -> int:
     return number
 
 
-def search(actor: User, request: SearchRequest, count_use: bool = True) -> SearchPage:
+def search(actor: User, request: SearchQuery, count_use: bool = True) -> SearchPage:
     """Run a search: ids from the index, rows from the database in the index's order."""
     _catch_up_before_search()
     try:
-        result = search_index().search(SearchQuery(
-            text=request.text, filters=request.filters, sort=request.sort, page=request.page,
-            per_page=request.per_page, boost_networks=request.boost_networks,
-            boost_languages=request.boost_languages, today=date.today(),
-            stale_days=int(current_app.config["STALE_AFTER_DAYS"]),
-        ))
+        result = search_index().search(replace(
+            request, today=date.today(), stale_days=int(current_app.config["STALE_AFTER_DAYS"])))
     except QueryTooLong:
         raise ServiceError(ngettext("The search is too long: at most %(num)s character.",
                                     "The search is too long: at most %(num)s characters.",
@@ -369,7 +354,7 @@ def _unavailable(error: IndexUnavailable) -> Unavailable:
 
 
 def find_counterpart(actor: User, country: str, matter: str,
-                     request: SearchRequest | None = None) -> SearchPage:
+                     request: SearchQuery | None = None) -> SearchPage:
     """Country + matter: contact points across networks, those of the networks that fit the
     matter first, then those who speak the user's languages.
 
@@ -385,7 +370,7 @@ def find_counterpart(actor: User, country: str, matter: str,
         errors["matter"] = gettext("Choose a matter.")
     if errors:
         raise ServiceError(gettext("Choose a country and a matter."), errors)
-    request = request or SearchRequest()
+    request = request or SearchQuery()
     extra = {key: values for key, values in request.filters.items()
              if key not in ("country", "specialism")}
     asked = replace(request, filters={**extra, "country": [code], "specialism": [slug]},
@@ -403,7 +388,7 @@ def find_counterpart(actor: User, country: str, matter: str,
 
 
 def _nobody_has(actor: User, country: str, specialism: str) -> bool:
-    probe = search(actor, SearchRequest(filters={"country": [country], "specialism": [specialism]},
+    probe = search(actor, SearchQuery(filters={"country": [country], "specialism": [specialism]},
                                         per_page=1), count_use=False)
     return probe.total == 0
 
