@@ -12,7 +12,10 @@ Three layers, from strict to loose:
   last word over in-memory lexicons, see search.Segment.prefixed); EdgeNgramTokenizer stays
   because the pickled schema of an index built by an earlier version refers to it.
 * ``name_keys``: a consonant skeleton shared by Latin transliterations and Arabic script
-  (Mohamed / Mohammed / Muhammad / محمد -> ``mhmd``), matched exactly in a low-weight field.
+  (Mohamed / Mohammed / Muhammad / محمد -> ``mhmd``), matched exactly in a field of its own.
+* ``spelling_distance``: how far apart two spellings sharing a key are, mostly in their vowels
+  (Muhammad is closer to Mohamed and محمد than to Mahmoud and محمود, which share ``mhmd``):
+  among entries found only by the key, the closest spelling ranks first.
 """
 
 from __future__ import annotations
@@ -214,6 +217,25 @@ def name_keys(tokens: list[str]) -> set[str]:
     return {key for key in keys if len(key) > 1}
 
 
+@lru_cache(maxsize=100_000)
+def own_keys(word: str) -> dict[str, str]:
+    """{key: the form of ``word`` it comes from} for the keys a single folded word gives on its
+    own (its skeleton, and the skeleton without its article), not from joined particles.
+    Cached: do not modify the result."""
+    if word in PARTICLES:
+        return {}
+    found = {}
+    bare = _split_article(word)
+    if bare:
+        key = skeleton(bare)
+        if len(key) > 1:
+            found[key] = bare
+    key = skeleton(word)
+    if len(key) > 1:
+        found[key] = word
+    return found
+
+
 def query_name_keys(tokens: list[str]) -> list[set[str]]:
     """For each query word, the name keys it may be part of (its own and joined forms)."""
     per_token: list[set[str]] = [set() for _ in tokens]
@@ -233,6 +255,107 @@ def query_name_keys(tokens: list[str]) -> list[set[str]]:
                     for j in range(i, i + span):
                         per_token[j].add(key)
     return [{key for key in keys if len(key) > 1} for keys in per_token]
+
+
+# --- Spelling distance between words sharing a key ------------------------------------------
+
+# Arabic (folded) -> Latin letters where the long vowels written in Arabic stay vowels: ا a,
+# و u, ي i (w / y at the start of a word); a final ه (ة) reads as a.
+_ARABIC_SPELLING = {**_ARABIC_TO_LATIN, "ا": "a", "و": "u", "ي": "i", "ئ": "i", "ؤ": "u"}
+_SPELLING_VOWELS = frozenset("aeiou'")
+
+
+@lru_cache(maxsize=50_000)
+def spelling_form(word: str) -> tuple[str, bool]:
+    """(form, is Arabic) of a folded word, for spelling_distance.
+
+    The form is spelled like the key (the same Latin rules: kh -> k, ou -> u...), vowels kept,
+    doubled letters collapsed, a final h dropped (as in the key); y and w after the first
+    letter count as the vowels i and u.
+    """
+    arabic = any("\u0600" <= c <= "\u06ff" for c in word)
+    if arabic:
+        latin = ""
+        for i, c in enumerate(word):
+            if i == 0 and c in "وي":
+                latin += "w" if c == "و" else "y"
+            elif c == "ه" and i == len(word) - 1 and i > 1:
+                latin += "a"
+            else:
+                latin += _ARABIC_SPELLING.get(c, c)
+        if latin.startswith("'"):
+            latin = "a" + latin[1:]
+    else:
+        latin = word
+        for pattern, replacement in _LATIN_RULES:
+            latin = pattern.sub(replacement, latin)
+        latin = latin[:1] + latin[1:].replace("y", "i").replace("w", "u")
+    out: list[str] = []
+    for c in latin:
+        if not out or out[-1] != c:
+            out.append(c)
+    if len(out) > 2 and out[-1] == "h":
+        out.pop()
+    return "".join(out), arabic
+
+
+def _indel_cost(c: str, arabic: bool, mixed: bool) -> float:
+    """Cost of a letter of one spelling that the other lacks."""
+    if c not in _SPELLING_VOWELS:
+        return 1.0
+    if c == "'":
+        return 0.2  # ain: rarely written in Latin letters
+    if not mixed:
+        return 1.0 if arabic else 0.5  # Arabic letters are all written; Latin vowels vary
+    if arabic:
+        return 0.5  # a long vowel written in Arabic, missing from the Latin spelling
+    # A Latin vowel that the Arabic does not write: short vowels are never written, and a, e,
+    # o are mostly short; i and u often stand for the long vowels ي and و.
+    return 0.2 if c in "aeo" else 0.5
+
+
+@lru_cache(maxsize=50_000)
+def _spelling_costs(word: str, mixed: bool) -> tuple[str, bool, tuple[float, ...]]:
+    form, arabic = spelling_form(word)
+    return form, arabic, tuple(_indel_cost(c, arabic, mixed) for c in form)
+
+
+@lru_cache(maxsize=50_000)
+def spelling_distance(a: str, b: str) -> float:
+    """Weighted edit distance of two folded words, meant for words with the same name key.
+
+    Consonants cost 1; vowels cost less (0.5 between Latin spellings, whose vowels vary); a
+    vowel that Arabic script leaves unwritten costs 0.2. Between two Arabic words every letter
+    costs 1.
+    """
+    mixed = spelling_form(a)[1] != spelling_form(b)[1]
+    fa, arabic_a, del_a = _spelling_costs(a, mixed)
+    fb, arabic_b, ins_b = _spelling_costs(b, mixed)
+    if fa == fb:
+        return 0.0
+    vowel_swap = 1.0 if arabic_a and arabic_b else 0.5
+    vowels = _SPELLING_VOWELS
+    previous = [0.0]
+    for cost in ins_b:
+        previous.append(previous[-1] + cost)
+    for i, ca in enumerate(fa):
+        deletion = del_a[i]
+        left = previous[0] + deletion
+        current = [left]
+        a_vowel = ca in vowels
+        for j, cb in enumerate(fb):
+            if ca == cb:
+                best = previous[j]
+            else:
+                best = previous[j] + (vowel_swap if a_vowel and cb in vowels else 1.0)
+            up = previous[j + 1] + deletion
+            best = min(best, up)
+            left += ins_b[j]
+            best = min(best, left)
+            left = best
+            current.append(best)
+        previous = current
+    return round(previous[-1], 2)
 
 
 # --- Whoosh analyzers -------------------------------------------------------------------------

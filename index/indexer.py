@@ -16,14 +16,12 @@ IndexUnavailable, instead of killing the process with SIGBUS.
 
 from __future__ import annotations
 
-import gc
 import os
 import secrets
 import shutil
 import threading
 import time
 import traceback
-import warnings
 from collections.abc import Iterable
 from datetime import date
 
@@ -51,6 +49,7 @@ GEN_PREFIX = "gen-"
 
 
 DAMAGED = "The search index is damaged or unreadable; it must be rebuilt."
+NOT_UPDATED = "The search index could not be updated; it must be rebuilt."
 
 
 class IndexUnavailable(Exception):
@@ -59,6 +58,46 @@ class IndexUnavailable(Exception):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "The search index is unavailable."
+
+
+class _Storage(FileStorage):
+    """A FileStorage that remembers the files it opened, so that a failure can close them.
+
+    Whoosh opens a segment's files one after the other; when a damaged file makes it fail
+    half-way, the files already opened are referenced only by objects that were being built
+    (a half-made reader, a half-made list of readers) and would be closed by the garbage
+    collector, later, with a ResourceWarning (an error where warnings are errors). The
+    references kept here are strong so that nothing is collected before the failure is
+    handled: the index then closes its readers (or cancels its writer), and ``close_files()``
+    closes whatever is still open.
+    """
+
+    def __init__(self, path: str):
+        super().__init__(path, supports_mmap=False)
+        self._opened: dict[int, object] = {}
+        self._count = 0
+
+    def open_file(self, name, **kwargs):
+        handle = super().open_file(name, **kwargs)
+        self._count += 1
+        if self._count % 64 == 0:  # forget the files closed since (readers closed normally)
+            self._opened = {n: h for n, h in self._opened.items() if not h.is_closed}
+        self._opened[self._count] = handle
+        return handle
+
+    def mark(self) -> int:
+        """A point in time for close_files(since=...)."""
+        return self._count + 1
+
+    def close_files(self, since: int = 0) -> None:
+        """Close the files opened (from ``since`` on) that are still open, and forget them."""
+        for number in [n for n in self._opened if n >= since]:
+            handle = self._opened.pop(number)
+            if not handle.is_closed:
+                try:
+                    handle.close()
+                except Exception:  # noqa: BLE001, S110 - closing after a failure must not fail
+                    pass
 
 
 class LockBusy(Exception):
@@ -136,7 +175,7 @@ class SearchIndex:
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
         self._generation_dir: str | None = None
-        self._storage: FileStorage | None = None
+        self._storage: _Storage | None = None
         # Segment id -> Segment: kept across index changes (see search.Segment).
         self._segments: dict[str, Segment] = {}
 
@@ -153,8 +192,7 @@ class SearchIndex:
         return name or None
 
     def _open_ix(self, name: str) -> FileIndex:
-        storage = FileStorage(os.path.join(self.path, name), supports_mmap=False)
-        return storage.open_index()
+        return _Storage(os.path.join(self.path, name)).open_index()
 
     def _point_to(self, name: str) -> None:
         temporary = os.path.join(self.path, f"{CURRENT}.{secrets.token_hex(4)}.tmp")
@@ -190,10 +228,10 @@ class SearchIndex:
     def close(self) -> None:
         with self._lock:
             for segment in self._segments.values():
-                try:
-                    segment.close()
-                except Exception:  # noqa: BLE001, S110 - closing a broken index must not fail
-                    pass
+                _close_quietly(segment)  # closing a broken index must not fail
+            if self._storage is not None:
+                # What a failed opening left open (see _Storage).
+                self._storage.close_files()
             self._segments = {}
             self._snapshot = None
             self._generation_dir = None
@@ -207,48 +245,60 @@ class SearchIndex:
         Segments already open are reused with their caches; only new segments are read, and
         the deletions of the new table of contents apply.
         """
-        name = self._current_name()
-        if name is None:
-            self.close()
-            raise IndexUnavailable("The search index does not exist yet; it must be rebuilt.")
-        if name != self._generation_dir:
-            self.close()
-            self._storage = FileStorage(os.path.join(self.path, name), supports_mmap=False)
-            self._generation_dir = name
-        storage = self._storage
         for attempt in range(3):
+            name = self._current_name()
+            if name is None:
+                self.close()
+                raise IndexUnavailable("The search index does not exist yet; it must be rebuilt.")
+            if name != self._generation_dir:
+                self.close()
+                self._storage = _Storage(os.path.join(self.path, name))
+                self._generation_dir = name
+            storage = self._storage
             generation = TOC._latest_generation(storage, "MAIN")
             if self._snapshot is not None and self._snapshot.generation == generation:
                 return self._snapshot
             if generation < 0:
+                if attempt < 2 and self._current_name() != name:
+                    continue  # a rebuild swapped the index in and removed this one meanwhile
                 raise IndexUnavailable(DAMAGED, "no table of contents")
             try:
                 self._snapshot = self._read_snapshot(storage, generation)
                 return self._snapshot
             except Exception:
-                # A writer may have committed and removed merged segments meanwhile.
-                if attempt == 2 or TOC._latest_generation(storage, "MAIN") == generation:
+                # A writer may have committed and removed merged segments meanwhile, or a
+                # rebuild swapped the index in and removed this one.
+                if attempt == 2 or (
+                    self._current_name() == name
+                    and TOC._latest_generation(storage, "MAIN") == generation
+                ):
                     raise
         raise AssertionError("unreachable")
 
-    def _read_snapshot(self, storage: FileStorage, generation: int) -> Snapshot:
-        toc = TOC.read(storage, "MAIN", generation)
-        parts, kept, offset = [], {}, 0
-        for whoosh_segment in toc.segments:
-            segment_id = whoosh_segment.segment_id()
-            segment = kept.get(segment_id) or self._segments.get(segment_id)
-            if segment is None:
-                segment = Segment(storage, toc.schema, whoosh_segment)
-            kept[segment_id] = segment
-            deleted = frozenset(whoosh_segment.deleted_docs() or ())
-            parts.append(Part(segment, offset, deleted))
-            offset += segment.doc_count
+    def _read_snapshot(self, storage: _Storage, generation: int) -> Snapshot:
+        mark = storage.mark()
+        parts, kept, offset, opened = [], {}, 0, []
+        try:
+            toc = TOC.read(storage, "MAIN", generation)
+            for whoosh_segment in toc.segments:
+                segment_id = whoosh_segment.segment_id()
+                segment = kept.get(segment_id) or self._segments.get(segment_id)
+                if segment is None:
+                    segment = Segment(storage, toc.schema, whoosh_segment)
+                    opened.append(segment)
+                kept[segment_id] = segment
+                deleted = frozenset(whoosh_segment.deleted_docs() or ())
+                parts.append(Part(segment, offset, deleted))
+                offset += segment.doc_count
+        except BaseException:
+            # Close what this attempt opened; the segments already in use stay open.
+            for segment in opened:
+                _close_quietly(segment)
+            storage.close_files(since=mark)
+            raise
         for segment_id, segment in self._segments.items():
             if segment_id not in kept:
-                try:
-                    segment.close()
-                except Exception:  # noqa: BLE001, S110 - merged away; its files may be gone
-                    pass
+                _close_quietly(segment)  # merged away; its files may be gone
         self._segments = kept
         return Snapshot(parts, generation, self._vocabulary)
 
@@ -328,61 +378,67 @@ class SearchIndex:
             name = self._current_name()
             if name is None:
                 raise IndexUnavailable("The search index does not exist yet; it must be rebuilt.")
-            cause = None
+            # Every failure below closes what it opened (writer, readers, files: see _Storage)
+            # and is raised again *outside* the except block, its cause as text: an exception
+            # kept in a chain would keep the frames, and with them Whoosh objects, alive.
+            storage = _Storage(os.path.join(self.path, name))
+            writer = None
             try:
-                writer = self._open_ix(name).writer(timeout=self.lock_timeout, delay=0.05)
+                writer = storage.open_index().writer(timeout=self.lock_timeout, delay=0.05)
+                result = self._write(writer, name, changes, labels)
             except WriterLockError:
-                raise LockBusy(
+                failure = LockBusy(
                     f"The search index is being written by another process "
                     f"(waited {self.lock_timeout:g} s)."
-                ) from None
-            except Exception as error:  # noqa: BLE001
-                cause = _forget(error)
-            if cause is not None:
-                raise IndexUnavailable(DAMAGED, cause)
-            try:
-                if self._current_name() != name:
-                    # A rebuild swapped the index in while we waited for the lock.
-                    writer.cancel()
-                    continue
-                watermark = _writer_watermark(writer)
-                pending = sorted((c for c in changes if c[0] > watermark), key=lambda c: c[0])
-                if not pending:
-                    writer.cancel()
-                    return watermark
-                # Only the last change of an entry counts: Whoosh's update_document does not
-                # replace a document added earlier in the same (uncommitted) writer.
-                latest: dict[int, dict | None] = {}
-                for _seq, contact_point_id, doc in pending:
-                    latest[int(contact_point_id)] = doc
-                # An index built by an earlier version kept the sort name as a term (until the
-                # next rebuild): give it the text it expects.
-                text_sort_name = not isinstance(writer.schema["sort_name"], whoosh_fields.COLUMN)
-                for contact_point_id, doc in latest.items():
-                    if _is_indexed(doc):
-                        fields = document_fields({**doc, "id": contact_point_id}, labels=labels)
-                        if text_sort_name:
-                            fields["sort_name"] = fields["sort_name"].decode("utf-8")
-                        writer.update_document(**fields)
-                    else:
-                        writer.delete_by_term("id", str(int(contact_point_id)))
-                new_watermark = pending[-1][0]
-                writer.update_document(id=META_ID, watermark=new_watermark)
-                writer.commit()
-                return new_watermark
-            except (KeyError, TypeError, ValueError):
-                # A malformed document is the caller's bug: say so, unchanged.
-                writer.cancel()
-                raise
-            except Exception as error:
+                )
+            except Exception as error:  # any failure of a broken index
                 _cancel_quietly(writer)
-                raise IndexUnavailable(
-                    "The search index could not be updated; it must be rebuilt."
-                ) from error
+                storage.close_files()
+                if writer is not None and isinstance(error, (KeyError, TypeError, ValueError)):
+                    raise  # a malformed document is the caller's bug: say so, unchanged
+                message = DAMAGED if writer is None else NOT_UPDATED
+                failure = IndexUnavailable(message, _forget(error))
             except BaseException:
                 _cancel_quietly(writer)
+                storage.close_files()
                 raise
+            else:
+                if result is not None:
+                    return result
+                continue  # a rebuild swapped the index in while we waited for the lock
+            raise failure
         raise LockBusy("The search index was being rebuilt; try again.")
+
+    def _write(self, writer, name: str, changes, labels: bool) -> int | None:
+        """Apply ``changes`` through ``writer`` and commit; None if the index was swapped."""
+        if self._current_name() != name:
+            writer.cancel()
+            return None
+        watermark = _writer_watermark(writer)
+        pending = sorted((c for c in changes if c[0] > watermark), key=lambda c: c[0])
+        if not pending:
+            writer.cancel()
+            return watermark
+        # Only the last change of an entry counts: Whoosh's update_document does not replace a
+        # document added earlier in the same (uncommitted) writer.
+        latest: dict[int, dict | None] = {}
+        for _seq, contact_point_id, doc in pending:
+            latest[int(contact_point_id)] = doc
+        # An index built by an earlier version kept the sort name as a term (until the next
+        # rebuild): give it the text it expects.
+        text_sort_name = not isinstance(writer.schema["sort_name"], whoosh_fields.COLUMN)
+        for contact_point_id, doc in latest.items():
+            if _is_indexed(doc):
+                fields = document_fields({**doc, "id": contact_point_id}, labels=labels)
+                if text_sort_name:
+                    fields["sort_name"] = fields["sort_name"].decode("utf-8")
+                writer.update_document(**fields)
+            else:
+                writer.delete_by_term("id", str(int(contact_point_id)))
+        new_watermark = pending[-1][0]
+        writer.update_document(id=META_ID, watermark=new_watermark)
+        writer.commit()
+        return new_watermark
 
     def rebuild(self, documents: Iterable[dict], watermark: int, *, procs: int = 1) -> None:
         """Build a fresh single-segment index beside the live one, then swap it in atomically.
@@ -423,22 +479,29 @@ class SearchIndex:
                 shutil.rmtree(os.path.join(self.path, entry), ignore_errors=True)
 
 
-def _forget(error: Exception) -> str:
-    """Describe ``error`` and free what its frames hold.
+def _forget(error: BaseException) -> str:
+    """Describe ``error`` as text and free what its frames hold.
 
-    Whoosh leaves file handles open when a damaged segment fails to open; clearing the frames
-    closes them now, quietly, instead of later as a ResourceWarning at a random place.
+    Call it after closing what the failed operation opened: the text goes into the exception
+    raised instead (never chained), and the frames, which may still reference Whoosh objects,
+    are cleared now rather than whenever the garbage collector gets to them.
     """
     cause = f"{type(error).__name__}: {error}"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        traceback.clear_frames(error.__traceback__)
-        error.__traceback__ = None
-        gc.collect()
+    traceback.clear_frames(error.__traceback__)
+    error.__traceback__ = None
     return cause
 
 
+def _close_quietly(segment) -> None:
+    try:
+        segment.close()
+    except Exception:  # noqa: BLE001, S110 - closing a broken index must not fail
+        pass
+
+
 def _cancel_quietly(writer) -> None:
+    if writer is None:
+        return
     try:
         writer.cancel()
     except Exception:  # noqa: BLE001, S110 - the index already failed; keep the first error

@@ -39,7 +39,8 @@ def build_schema() -> fields.Schema:
         name=fields.TEXT(analyzer=folded, stored=True, phrase=False),
         # Native-script name (often Arabic), normalised. Same weight as ``name``.
         native_name=fields.TEXT(analyzer=folded, stored=True, phrase=False),
-        # Cross-script consonant keys of every name (see analysis.skeleton); lower weight.
+        # Cross-script consonant keys of every name (see analysis.skeleton): weighed below an
+        # exact name, above a typo (search.KEY_BOOST).
         name_key=fields.KEYWORD(analyzer=name_key_analyzer()),
         # Organisation name and its native-script name.
         organisation=fields.TEXT(analyzer=folded, stored=True, phrase=False),

@@ -2,11 +2,20 @@
 
 User text never reaches Whoosh's query parser: it is cut into folded words (analysis.words) and
 each word becomes a set of *clauses* (a field and term, or a group of terms counted once), with
-boosts that encode the ranking rules (names > organisation/title > notes; exact > cross-script
-key > typo > prefix). Scores ignore term frequency and length, so those classes, not word
-statistics, decide the order: a clause scores boost * (1 + min(idf, 10) / 20), a word the sum
-of its matching clauses, a document the sum over the words (all words required; if nobody has
-them all, any word).
+boosts that encode the ranking rules. Scores ignore term frequency and length, so those
+classes, not word statistics, decide the order: a clause scores boost * (1 + min(idf, 10) / 20),
+a word the sum of its matching clauses, a document the sum over the words (all words required;
+if nobody has them all, any word).
+
+For a name the order is exact > cross-script key > typo > prefix: someone typing Khalid wants
+Khalid, then Khaled and خالد (same key), then Khalil (one letter away, another name). An exact
+name (10) always has its key too (8), a key match never needs a typo (a name sharing the key is
+not counted as a typo of it), and a typo of a name is 5. Among the names sharing a key, the
+spelling closest to the query word (analysis.spelling_distance, mostly vowels) adds a bonus of
+at most 1, without idf: Muhammad brings Mohamed and محمد before Mahmoud and محمود. Then come
+organisation, title and city words (4), country, matter and language names (3; a word that is a
+whole label -- "italien", "Italie" -- prefers that label to the longer labels holding it),
+prefixes (2.5), notes (1).
 
 Whoosh stores the index; evaluation is done here, segment by segment, on posting lists read
 once and kept in memory (Whoosh's matcher tree cost ~13 us per matching document, which made
@@ -36,7 +45,16 @@ from datetime import date, timedelta
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import SegmentReader, TermNotFound
 
-from index.analysis import _WORD_RE, MAX_NGRAM, fold_word, query_name_keys, skeleton, words
+from index.analysis import (
+    _WORD_RE,
+    MAX_NGRAM,
+    fold_word,
+    own_keys,
+    query_name_keys,
+    skeleton,
+    spelling_distance,
+    words,
+)
 from index.schema import HIGHLIGHT_FIELDS, META_ID
 
 MAX_QUERY_CHARS = 200
@@ -58,7 +76,16 @@ EXACT_BOOSTS = {
     "speaks": 3.0,
     "notes": 1.0,
 }
-KEY_BOOST = 3.0
+# A name found only through its cross-script key (Khalid -> خالد) ranks above a name one typo
+# away (Khalid -> Khalil): key 8-12 against typo 5-7.5 (with the idf factor, 1 to 1.5). An exact
+# name always has the key too (10-15 + 8-12), so it stays first.
+KEY_BOOST = 8.0
+# Among the names sharing a key, the spelling closest to the query word's (analysis.
+# spelling_distance) gets up to this much more, without idf: Muhammad finds Mohamed and محمد
+# before Mahmoud and محمود (all m-h-m-d). Below every gap between the classes above.
+CLOSENESS_BOOST = 1.0
+CLOSENESS_RANGE = 4.0  # distances are capped there: the bonus is (farthest - distance) / range
+CLOSENESS_MAX_TERMS = 64  # names of one key compared per query word (the closest kept)
 PREFIX_BOOST = 2.5
 # Typos: fraction of the exact boost, only in fields where typos are likely and lexicons small.
 FUZZY_FACTOR = 0.5
@@ -70,6 +97,11 @@ PREFIX_FIELDS = ("name", "native_name", "organisation", "city")
 # vocabulary terms, or by an older version, hold the labels there).
 VOCABULARY_FIELDS = {"country": "place", "specialism": "matter", "language": "speaks"}
 VOCABULARY_BOOST = 3.0
+# A word that is a whole label somewhere ("italien", "Italian", "arabe", "Italie") matches the
+# codes of that label at VOCABULARY_BOOST, and codes where it is only one word of a longer
+# label ("Italian Republic", "République arabe syrienne") at this fraction: "Italian" ranks
+# Italian speakers above people located in Italy, "Italie" the other way round.
+VOCABULARY_PARTIAL_FACTOR = 0.5
 VOCABULARY_MAX_CODES = 8
 NETWORK_BOOST = 0.6  # "find a counterpart": score multiplier 1 + this for a preferred network
 LANGUAGE_BOOST = 0.3
@@ -113,29 +145,46 @@ class SearchResult:
 # --- vocabularies -------------------------------------------------------------------------------
 
 
-def vocabulary_words(vocabulary_terms: dict[str, dict[str, str]] | None) -> dict[str, dict]:
+class Vocabulary(dict):
+    """{"country": {folded word: (codes...)}, ...}; ``whole`` gives, per vocabulary, the words
+    that are a whole label on their own, with the codes of those labels."""
+
+    def __init__(self, tables=(), whole=None):
+        super().__init__(tables)
+        self.whole: dict[str, dict[str, frozenset[str]]] = whole or {}
+
+
+def vocabulary_words(vocabulary_terms: dict[str, dict[str, str]] | None) -> Vocabulary:
     """{"country": {folded word: (codes...)}, ...} from {"country": {label: code}, ...}.
 
     Every word of a label counts (as when the labels were indexed per document): "asset
     recovery" is two words, each pointing at asset-recovery; the codes themselves are words too.
     Words of many labels ("of", "republic", "de" in official names) are left out: they would
-    match nearly everybody.
+    match nearly everybody. A label of one word (and a code) is also recorded as *whole*.
     """
-    result: dict[str, dict[str, tuple[str, ...]]] = {}
+    result = Vocabulary()
     for vocabulary, terms in (vocabulary_terms or {}).items():
         if vocabulary not in VOCABULARY_FIELDS:
             continue
         table: dict[str, set[str]] = {}
+        whole: dict[str, set[str]] = {}
         for label, code in (terms or {}).items():
             if not code:
                 continue
             code = code.upper() if vocabulary == "country" else code
-            for word in words(label) + words(code):
-                table.setdefault(word, set()).add(code)
+            for text in (label, code):
+                label_words = words(text)
+                for word in label_words:
+                    table.setdefault(word, set()).add(code)
+                if len(label_words) == 1:
+                    whole.setdefault(label_words[0], set()).add(code)
         result[vocabulary] = {
             word: tuple(sorted(codes))
             for word, codes in table.items()
             if len(codes) <= VOCABULARY_MAX_CODES
+        }
+        result.whole[vocabulary] = {
+            word: frozenset(codes) for word, codes in whole.items() if word in result[vocabulary]
         }
     return result
 
@@ -253,6 +302,8 @@ class Segment:
         self._orders: dict[str, array] = {}
         self._verified: dict[int, int] = {}
         self._fuzzy: dict[tuple[str, str, int], tuple[str, ...]] = {}
+        self._key_terms: dict[str, tuple[tuple[str, str, str], ...]] | None = None
+        self._closeness: dict[tuple, list[array]] = {}
         self._meta: array | None = None
 
     def close(self) -> None:
@@ -281,16 +332,19 @@ class Segment:
             if "prefix" in self.schema.names():  # an index built by an older version
                 lists.append(self.docs(("t", "prefix", prefix[:MAX_NGRAM])))
             return _union(lists)
+        if kind == "c":  # ("c", levels of (field, term) pairs, index of a level)
+            return self.closeness_levels(key[1])[key[2]]
         # "v": docs with one of the codes key[3] in filter field key[1] or the label word key[4]
-        # in label field key[2].
+        # (unless None) in label field key[2].
         _, fieldname, label_field, codes, word = key
         lists = [self.docs(("t", fieldname, code)) for code in codes]
-        lists.append(self.docs(("t", label_field, word)))
+        if word is not None:
+            lists.append(self.docs(("t", label_field, word)))
         return _union(lists)
 
     def docs(self, key: tuple) -> array:
-        """Sorted local docnums of a clause key: ("t", field, term), ("p", prefix) or
-        ("v", field, label_field, codes, word)."""
+        """Sorted local docnums of a clause key: ("t", field, term), ("p", prefix),
+        ("v", field, label_field, codes, word) or ("c", levels, level)."""
         cached = self._postings.get(key)
         if cached is not None:
             self._postings.move_to_end(key)
@@ -347,6 +401,40 @@ class Segment:
             if len(self._fuzzy) > FUZZY_CACHE:
                 self._fuzzy.clear()
             self._fuzzy[cache_key] = cached
+        return cached
+
+    def key_terms(self, key: str) -> tuple[tuple[str, str, str], ...]:
+        """(field, term, form) of the name words giving the name key ``key`` on their own (the
+        form is the term, or the term without its article when that gives the key)."""
+        if self._key_terms is None:
+            table: dict[str, list[tuple[str, str, str]]] = {}
+            for fieldname in ("name", "native_name"):
+                for term in self.lexicon(fieldname):
+                    for term_key, form in own_keys(term).items():
+                        table.setdefault(term_key, []).append((fieldname, term, form))
+            self._key_terms = {k: tuple(found) for k, found in table.items()}
+        return self._key_terms.get(key, ())
+
+    def closeness_levels(self, levels: tuple) -> list[array]:
+        """For levels of (field, term) pairs, best first: the docs of each level that no better
+        level has (a document counts at its closest spelling only; level 0 only excludes)."""
+        cached = self._closeness.get(levels)
+        if cached is None:
+            seen: set[int] = set()
+            cached = []
+            for pairs in levels:
+                lists = [self.docs(("t", fieldname, term)) for fieldname, term in pairs]
+                lists = [docs for docs in lists if docs]
+                if len(lists) == 1 and not seen:
+                    docs = lists[0]  # already sorted, nothing to remove
+                else:
+                    found = set().union(*lists) - seen if lists else set()
+                    docs = array("I", sorted(found)) if found else _EMPTY
+                seen.update(docs)
+                cached.append(docs)
+            if len(self._closeness) > FUZZY_CACHE:
+                self._closeness.clear()
+            self._closeness[levels] = cached
         return cached
 
     # filters, facets, sorting
@@ -501,6 +589,9 @@ def word_clauses(snapshot: Snapshot, word: str, keys: set[str], is_last: bool):
         if fieldname in ("place", "matter", "speaks") and snapshot.vocabulary:
             continue  # below, with the codes
         clauses.append((("t", fieldname, word), boost))
+    whole = getattr(snapshot.vocabulary, "whole", {})
+    # A whole label somewhere: the codes it is only one word of rank below.
+    labelled = any(word in whole.get(vocabulary, ()) for vocabulary in VOCABULARY_FIELDS)
     for vocabulary, label_field in VOCABULARY_FIELDS.items():
         table = snapshot.vocabulary.get(vocabulary)
         if table is None:
@@ -508,11 +599,25 @@ def word_clauses(snapshot: Snapshot, word: str, keys: set[str], is_last: bool):
                 clauses.append((("t", label_field, word), EXACT_BOOSTS[label_field]))
             continue
         codes = table.get(word)
-        if codes:
+        if not codes:
+            clauses.append((("t", label_field, word), VOCABULARY_BOOST))
+        elif not labelled:
             clauses.append((("v", vocabulary, label_field, codes, word), VOCABULARY_BOOST))
         else:
-            clauses.append((("t", label_field, word), VOCABULARY_BOOST))
-    clauses.extend((("t", "name_key", key), KEY_BOOST) for key in sorted(keys))
+            exact = tuple(c for c in codes if c in whole[vocabulary].get(word, ()))
+            partial = tuple(c for c in codes if c not in exact)
+            if exact:
+                clauses.append((("v", vocabulary, label_field, exact, word), VOCABULARY_BOOST))
+            if partial:
+                clauses.append((
+                    ("v", vocabulary, label_field, partial, None if exact else word),
+                    VOCABULARY_BOOST * VOCABULARY_PARTIAL_FACTOR,
+                ))  # fmt: skip
+    own = own_keys(word)
+    for key in sorted(keys):
+        clauses.append((("t", "name_key", key), KEY_BOOST))
+        if key in own:
+            clauses.extend(_closeness_clauses(snapshot, word, key, own[key]))
     edits = max_edits(word)
     if edits:
         fuzzy_fields = FUZZY_FIELDS_ARABIC if _is_arabic(word) else FUZZY_FIELDS_LATIN
@@ -520,6 +625,10 @@ def word_clauses(snapshot: Snapshot, word: str, keys: set[str], is_last: bool):
             expanded: set[str] = set()
             for part in snapshot.parts:
                 expanded.update(part.segment.expansions(fieldname, word, edits))
+            if own and fieldname in ("name", "native_name"):
+                # A name sharing the word's key is a key match (ranked by closeness), not a
+                # typo: محمد -> محمود is one letter, but another name.
+                expanded = {term for term in expanded if not own.keys() & own_keys(term).keys()}
             boost = EXACT_BOOSTS[fieldname] * FUZZY_FACTOR
             clauses.extend((("t", fieldname, term), boost) for term in sorted(expanded))
     if is_last and len(word) >= 2:
@@ -527,14 +636,56 @@ def word_clauses(snapshot: Snapshot, word: str, keys: set[str], is_last: bool):
     return clauses
 
 
+def _closeness_clauses(snapshot: Snapshot, word: str, key: str, form: str):
+    """Bonus clauses for the names giving ``key`` on their own, by closeness of their spelling
+    to ``form`` (the query word, or the query word without its article): one clause per level
+    of distance, a document counted at its closest name only.
+
+    Only the order among the documents found by the key alone matters, so the bonus is
+    relative to the farthest level, which needs no clause (nor its posting lists read);
+    documents with the word itself are left out too (their exact match outranks any bonus).
+    """
+    exact: list[tuple[str, str]] = []
+    found: dict[tuple[str, str], float] = {}
+    for part in snapshot.parts:
+        for fieldname, term, term_form in part.segment.key_terms(key):
+            pair = (fieldname, term)
+            if term == word:
+                if pair not in exact:
+                    exact.append(pair)
+            elif pair not in found:
+                found[pair] = min(round(spelling_distance(form, term_form), 1), CLOSENESS_RANGE)
+    if len(set(found.values())) < 2:
+        return []
+    ranked = sorted(found.items(), key=lambda item: (item[1], item[0]))[:CLOSENESS_MAX_TERMS]
+    by_distance: dict[float, list[tuple[str, str]]] = {}
+    for pair, distance in ranked:
+        by_distance.setdefault(distance, []).append(pair)
+    distances = sorted(by_distance)
+    farthest = distances.pop()
+    if not distances:
+        return []
+    # Level 0: the documents with the word itself, excluded from the others.
+    levels = (tuple(sorted(exact)), *(tuple(by_distance[d]) for d in distances))
+    return [
+        (("c", levels, i), CLOSENESS_BOOST * (farthest - distance) / CLOSENESS_RANGE)
+        for i, distance in enumerate(distances, start=1)
+    ]
+
+
 def _weighted(snapshot: Snapshot, clauses) -> list[tuple[tuple, float, list]]:
-    """Clauses with their weight and their docs in each part; clauses matching nothing dropped."""
+    """Clauses with their weight and their docs in each part; clauses matching nothing dropped.
+
+    Closeness bonuses ("c") are not weighted by idf: they only order names sharing a key."""
     weighted = []
     for key, boost in clauses:
         per_part = [part.segment.docs(key) for part in snapshot.parts]
         frequency = sum(len(docs) for docs in per_part)
         if frequency:
-            weight = boost * (1.0 + min(snapshot.idf(frequency), 10.0) / 20.0)
+            if key[0] == "c":
+                weight = boost
+            else:
+                weight = boost * (1.0 + min(snapshot.idf(frequency), 10.0) / 20.0)
             weighted.append((key, weight, per_part))
     return weighted
 

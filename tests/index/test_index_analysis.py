@@ -65,3 +65,19 @@ def test_spellings_share_a_cross_script_key(spellings):
 )
 def test_different_names_have_different_keys(one, other):
     assert not name_keys(words(one)) & name_keys(words(other))
+
+
+def test_spelling_distance_tells_names_sharing_a_key_apart():
+    from index.analysis import skeleton, spelling_distance
+
+    def closest(word, candidates):
+        assert len({skeleton(fold_word(c)) for c in [word, *candidates]}) == 1
+        return min(candidates, key=lambda c: spelling_distance(fold_word(word), fold_word(c)))
+
+    assert spelling_distance("mohamed", "mohammed") == 0  # doubled letters do not count
+    assert closest("Muhammad", ["Mahmoud", "Mohamed"]) == "Mohamed"
+    assert closest("Muhammad", ["محمود", "محمد"]) == "محمد"
+    assert closest("محمد", ["Mahmoud", "Mohamed"]) == "Mohamed"
+    assert closest("Mahmoud", ["محمد", "محمود"]) == "محمود"
+    assert closest("محمد", ["محمود", "Mohamed"]) == "Mohamed"  # an Arabic letter is a letter
+    assert closest("Khaled", ["Khalid", "خالد"]) == "خالد"

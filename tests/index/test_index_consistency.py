@@ -247,3 +247,38 @@ def test_multiprocess_rebuild_gives_one_segment_and_the_same_results(new_index, 
             assert names(parallel, text) == names(single, text)
     finally:
         parallel.close()
+
+
+@pytest.mark.parametrize("keep", [0.0, 0.5, 0.9])
+def test_a_damaged_segment_leaks_no_file_handle(new_index, keep):
+    """Writes and reads on a damaged index close every file they opened on the way, instead of
+    leaving them to the garbage collector (a ResourceWarning, an error under these settings);
+    the exception raised keeps no Whoosh frame alive."""
+    import gc
+    import warnings
+
+    search_index = new_index()
+    search_index.rebuild(synthetic_population(40), watermark=40)
+    for seq in (41, 42, 43):  # several segments: the readers of the first open fine
+        search_index.apply([(seq, seq, make_doc(seq, given_name="Zoubeida"))])
+    assert names(search_index, "Zoubeida") == [41, 42, 43]
+    largest = max(segment_files(search_index), key=os.path.getsize)
+    with open(largest, "r+b") as segment:
+        segment.truncate(int(os.path.getsize(largest) * keep))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for operation in (
+            lambda ix: ix.apply([(44, 44, make_doc(44, given_name="Zoubeida"))]),
+            lambda ix: ix.search(SearchQuery(text="Zoubeida")),
+            lambda ix: ix.check(),
+        ):
+            for ix in (search_index, new_index()):
+                ix.close()
+                with pytest.raises(IndexUnavailable) as raised:
+                    operation(ix)
+                assert raised.value.__cause__ is None and raised.value.__context__ is None
+                assert len(raised.value.args) == 2 and isinstance(raised.value.args[1], str)
+                del raised
+        gc.collect()
+    leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert leaks == []

@@ -121,3 +121,65 @@ def test_other_fields_are_searchable(directory):
         assert directory.search(SearchQuery(text=text)).total > 0, where
     hit = directory.search(SearchQuery(text="cp1000@justice.example")).hits[0]
     assert hit.id == 1000
+
+
+@pytest.fixture(scope="module")
+def same_key(tmp_path_factory):
+    """Mohamed and Mahmoud share the key m-h-m-d; Khaled and Khalil are one letter apart. Family
+    names sorting first put the wrong people first if ties were broken by name."""
+    from index import SearchIndex
+
+    search_index = SearchIndex(str(tmp_path_factory.mktemp("same-key") / "ix"))
+    search_index.rebuild(
+        [
+            make_doc(1, given_name="Mohamed", family_name="Lahlou", native_name="محمد لحلو"),
+            make_doc(2, given_name="Mahmoud", family_name="Alaoui", native_name="محمود العلوي"),
+            make_doc(3, native_name="محمد الفاسي"),  # Arabic script only
+            make_doc(4, native_name="محمود الزياني"),
+            make_doc(5, given_name="Mohammed", family_name="Ziani"),  # Latin only
+            make_doc(6, given_name="Mahmud", family_name="Amrani"),
+            make_doc(7, native_name="خالد المنصوري"),
+            make_doc(8, given_name="Khalil", family_name="Abbas"),
+            make_doc(9, given_name="Khaled", family_name="Zaki"),
+            make_doc(10, given_name="Mahmoud", family_name="Bennani"),
+        ],
+        watermark=1,
+    )
+    yield search_index
+    search_index.close()
+
+
+MOHAMED, MAHMOUD = {1, 3, 5}, {2, 4, 6, 10}
+
+
+def ranked(search_index, text):
+    return [hit.id for hit in search_index.search(SearchQuery(text=text, per_page=50)).hits]
+
+
+@pytest.mark.parametrize("text", ["Muhammad", "Mohammad", "Mohamed", "Mohammed", "محمد"])
+def test_among_key_matches_the_closest_spelling_comes_first(same_key, text):
+    ids = ranked(same_key, text)
+    assert set(ids[:3]) == MOHAMED, ids
+    assert set(ids[3:]) == MAHMOUD, ids
+
+
+@pytest.mark.parametrize("text", ["Mahmoud", "Mahmud", "محمود"])
+def test_mahmoud_is_not_mohamed(same_key, text):
+    ids = ranked(same_key, text)
+    assert set(ids[:4]) == MAHMOUD, ids
+    assert set(ids[4:]) == MOHAMED, ids
+
+
+def test_exact_spellings_stay_apart(same_key):
+    assert ranked(same_key, "Mohamed")[0] == 1
+    assert ranked(same_key, "Mahmoud")[:2] == [2, 10]
+    assert set(ranked(same_key, "محمد")[:2]) == {1, 3}
+    assert set(ranked(same_key, "محمود")[:2]) == {2, 4}
+
+
+@pytest.mark.parametrize("text", ["Khalid", "Khaled", "Khaaled"])
+def test_a_cross_script_key_ranks_above_a_typo_of_another_name(same_key, text):
+    # Khalid is one letter from Khalil, but خالد and Khaled are the same name.
+    ids = ranked(same_key, text)
+    assert set(ids[:2]) == {7, 9}, ids
+    assert 8 not in ids[:2]

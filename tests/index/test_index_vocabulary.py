@@ -166,3 +166,59 @@ def test_counts_facets_and_order_stay_true_after_edits(new_index, vocabulary):
     docs[9000] = make_doc(9000, given_name="Zineb", family_name="Amrani", country="MA",
                           title="Magistrate")  # fmt: skip
     check()
+
+
+@pytest.fixture(scope="module")
+def languages_and_countries(tmp_path_factory):
+    """Speakers of Italian and Arabic elsewhere, and people in Italy and Syria who speak neither;
+    the vocabulary has multi-word country labels holding the language's name, as the app's
+    does ("Italian Republic", "République arabe syrienne")."""
+    terms = vocabulary_terms()
+    terms["country"].update({"Italian Republic": "IT", "Syria": "SY",
+                             "République arabe syrienne": "SY"})  # fmt: skip
+    search_index = SearchIndex(str(tmp_path_factory.mktemp("labels") / "ix"),
+                               vocabulary_terms=terms)  # fmt: skip
+    docs = [
+        # Names sorting first, so that a tie broken by name would put them first.
+        make_doc(1, given_name="Aldo", family_name="Abate", country="IT", languages=["en"]),
+        make_doc(2, given_name="Bruna", family_name="Abbate", country="IT", languages=["fr"]),
+        make_doc(3, given_name="Ahmad", family_name="Abbas", country="SY", languages=["en"]),
+        make_doc(4, given_name="Zoe", family_name="Zorzi", country="FR", languages=["it"]),
+        make_doc(5, given_name="Zaid", family_name="Zaki", country="MA", languages=["ar"]),
+        make_doc(6, given_name="Zeno", family_name="Zanetti", country="IT", languages=["it"]),
+        make_doc(7, given_name="Zita", family_name="Zeller", country="DE", languages=["it"]),
+        make_doc(8, given_name="Zora", family_name="Zubak", country="ES", languages=["it", "en"]),
+    ]
+    search_index.rebuild(docs, watermark=1)
+    yield search_index
+    search_index.close()
+
+
+def ordered(search_index, text):
+    return [hit.id for hit in search_index.search(SearchQuery(text=text, per_page=50)).hits]
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "then"),
+    [
+        # A language's name: its speakers first, then (if at all) people located in a country
+        # whose longer name holds the word ("Italian Republic").
+        ("Italian", {4, 6, 7, 8}, {1, 2}),
+        ("italien", {4, 6, 7, 8}, set()),
+        ("arabe", {5}, {3}),
+        # A country's name: the people located there, and nobody else.
+        ("Italie", {1, 2, 6}, set()),
+        ("Italy", {1, 2, 6}, set()),
+        ("Syria", {3}, set()),
+    ],
+)
+def test_a_language_name_prefers_the_language_a_country_name_the_country(
+    languages_and_countries, text, first, then
+):
+    ids = ordered(languages_and_countries, text)
+    assert set(ids[: len(first)]) == first, ids
+    assert set(ids[len(first) :]) == then, ids
+
+
+def test_a_speaker_located_in_the_country_of_that_name_comes_first(languages_and_countries):
+    assert ordered(languages_and_countries, "Italian")[0] == 6

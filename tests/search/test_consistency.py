@@ -179,10 +179,6 @@ def _damage(app) -> None:
         handle.truncate(victim.stat().st_size // 2)
 
 
-# Whoosh handles left open by index/ on a damaged segment (see the INDEX BUG test below) are
-# closed by gc at a random moment; here they are expected, and collected before the test ends.
-@pytest.mark.filterwarnings("ignore::ResourceWarning",
-                            "ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("restart", [False, True], ids=["same-process", "new-process"])
 def test_a_damaged_index_is_a_clear_503_until_reindex(app, api, make, restart):
     for number in range(5):
@@ -239,20 +235,8 @@ def test_a_damaged_index_is_a_clear_503_until_reindex(app, api, make, restart):
                 target.extensions["counterpart_index"].close()
                 db.session.remove()
                 db.engine.dispose()
-        _collect_quietly()
 
 
-def _collect_quietly() -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        gc.collect()
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "INDEX BUG (index/indexer.py, SearchIndex.apply): on a damaged segment, writer.reader() "
-    "leaves segment files open and apply() re-raises with `from error`, keeping them alive; "
-    "they close later in gc as a ResourceWarning, anywhere (an error under filterwarnings). "
-    "_forget(error) is used for opening, not for this path."))
 def test_index_bug_a_write_on_a_damaged_index_leaks_no_file_handle(app, api, make):
     for number in range(5):
         make.entry(family_name=f"Leak{number}", given_name="Tarek")
@@ -260,17 +244,14 @@ def test_index_bug_a_write_on_a_damaged_index_leaks_no_file_handle(app, api, mak
     assert len(found(admin, "Tarek")) == 5
     entry = found_in_db(app, "Leak0")
     _damage(app)
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            response = admin.patch(f"/api/v1/contact-points/{entry}",
-                                   json={"family_name": "Leaky"})
-            assert response.status_code == 200
-            gc.collect()
-        leaks = [w for w in caught if issubclass(w.category, ResourceWarning)]
-        assert leaks == [], leaks[0].message if leaks else None
-    finally:
-        _collect_quietly()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        response = admin.patch(f"/api/v1/contact-points/{entry}",
+                               json={"family_name": "Leaky"})
+        assert response.status_code == 200
+        gc.collect()
+    leaks = [w for w in caught if issubclass(w.category, ResourceWarning)]
+    assert leaks == [], leaks[0].message if leaks else None
 
 
 def found_in_db(app, family_name: str) -> int:

@@ -31,18 +31,14 @@ SPELLINGS = [
     ("khaled", "Khaled"), ("khaled", "خالد"), ("khaled", "Khaled Amrani"),
 ]
 
-# INDEX BUG (index/, reported, not ours to fix): these spellings do not bring the person into
-# the top 3. They stay here, strict, so the suite says so the day index/ is fixed.
+# Formerly INDEX BUGs (fixed in index/): they stay here so the suite says if they come back.
 INDEX_BUGS = [
     # "Muhammad" and "Mahmoud"/"محمود" share the cross-script key (m-h-m-d), and Muhammad is 3
-    # edits from Mohamed: every Mahmoud ties with Mohamed Lahlou and wins the tie by name.
-    pytest.param("mohamed", "Muhammad", marks=pytest.mark.xfail(
-        strict=True, reason="INDEX BUG: Muhammad's name key equals Mahmoud's; ties go by name")),
-    # A typo-match of another name (Khalid -> Khalil, one edit: boost 10 x 0.5 = 5) outranks the
-    # cross-script key match of the right name (KEY_BOOST 3): the ladder in index/search.py's
-    # docstring says key > typo.
-    pytest.param("khaled", "Khalid", marks=pytest.mark.xfail(
-        strict=True, reason="INDEX BUG: a typo of Khalil outranks the cross-script key of خالد")),
+    # edits from Mohamed: the spelling closest to the query's must win among key-only matches.
+    ("mohamed", "Muhammad"),
+    # A typo-match of another name (Khalid -> Khalil, one edit) must not outrank the
+    # cross-script key match of the right name (خالد): exact > key > typo.
+    ("khaled", "Khalid"),
 ]
 
 
