@@ -53,7 +53,3 @@ def require_network(actor: User, network: str) -> None:
 def require_admin(actor: User) -> None:
     if actor.role != "admin":
         raise PermissionDenied(_("Only administrators may do this."))
-
-
-def can_view_all_indicators(actor: User) -> bool:
-    return actor.role in ("reporter", "admin")

@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import get_locale, gettext, ngettext
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from directory import vocabulary
 from directory.extensions import db
@@ -391,15 +391,6 @@ def _nobody_has(actor: User, country: str, specialism: str) -> bool:
     probe = search(actor, SearchQuery(filters={"country": [country], "specialism": [specialism]},
                                         per_page=1), count_use=False)
     return probe.total == 0
-
-
-def facet_totals() -> dict[str, int]:
-    """Entries per country in the database (for checks that the index agrees)."""
-    rows = db.session.execute(
-        select(ContactPoint.country, func.count()).where(ContactPoint.status != "archived")
-        .group_by(ContactPoint.country)
-    )
-    return {country: count for country, count in rows}
 
 
 def suggest(text: str, limit: int = 8) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from directory.extensions import db
@@ -61,13 +61,3 @@ def _write(batch: dict[tuple[date, str, str], int]) -> None:
         except IntegrityError:  # another worker inserted the row first
             db.session.execute(
                 update(DirectoryUse).where(*where).values(count=DirectoryUse.count + number))
-
-
-def totals(start: date, end: date) -> list[tuple[date, str, str, int]]:
-    """(day, kind, network, count) rows in the period, bounds included."""
-    rows = db.session.execute(
-        select(DirectoryUse.day, DirectoryUse.kind, DirectoryUse.network, DirectoryUse.count)
-        .where(DirectoryUse.day >= start, DirectoryUse.day <= end)
-        .order_by(DirectoryUse.day, DirectoryUse.kind, DirectoryUse.network)
-    )
-    return [tuple(row) for row in rows]
