@@ -962,9 +962,11 @@ def search_snapshot(snapshot: Snapshot, query: SearchQuery, *, with_facets: bool
     found = [item[1] for item in candidates[(page - 1) * per_page : wanted]]
 
     hits = []
+    seen_words: dict[str, bool] = {}  # the same words recur across a page's hits
     for item in found:
         stored = snapshot.stored_fields(item.part, item.docnum)
-        highlights = _highlights(stored, parsed) if (with_highlights and parsed.words) else {}
+        highlights = (_highlights(stored, parsed, seen_words)
+                      if (with_highlights and parsed.words) else {})
         hits.append(Hit(id=int(stored["id"]), score=round(item.score, 4), highlights=highlights))
 
     facets: dict[str, dict[str, int]] = {}
@@ -986,12 +988,18 @@ def search_snapshot(snapshot: Snapshot, query: SearchQuery, *, with_facets: bool
 # --- highlighting -------------------------------------------------------------------------------
 
 
-def _highlights(stored: dict, parsed: _Words) -> dict[str, str]:
+def _highlights(stored: dict, parsed: _Words, seen: dict[str, bool]) -> dict[str, str]:
+    """Marked snippets of the fields that matched; `seen` remembers each word's verdict."""
     words = set(parsed.words)
     last = parsed.words[-1] if parsed.words else ""
     keys = set().union(*parsed.keys) if parsed.keys else set()
 
     def matches(word: str) -> bool:
+        if word not in seen:
+            seen[word] = decide(word)
+        return seen[word]
+
+    def decide(word: str) -> bool:
         if word in words:
             return True
         if len(last) >= 2 and word.startswith(last[:MAX_NGRAM]):
