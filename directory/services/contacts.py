@@ -227,9 +227,13 @@ def contact_points_json(ids: list[int], today: date | None = None) -> dict[int, 
         cached = {key: cache.get(key) for key in ((row[0], row[1]) for row in heads)}
     missing = [entry_id for (entry_id, version), body in cached.items() if body is None]
     if missing:
-        cached.update(_bodies_without_organisation(missing))
+        loaded = _bodies_without_organisation(missing)
+        # Read committed: an entry may have changed since `heads`; its newer body serves.
+        newer = {key[0]: body for key, body in loaded.items()}
+        for key in [key for key, body in cached.items() if body is None]:
+            cached[key] = newer.get(key[0])
         with _json_cache_lock:
-            for key, body in cached.items():
+            for key, body in loaded.items():
                 cache[key] = body
                 cache.move_to_end(key)
             while len(cache) > _JSON_CACHE_SIZE:
@@ -237,8 +241,8 @@ def contact_points_json(ids: list[int], today: date | None = None) -> dict[int, 
     bodies = {}
     for entry_id, version, verified, organisation_id, organisation, kind in heads:
         body = cached.get((entry_id, version))
-        if body is None:  # changed between the two reads: the newer version was loaded
-            body = next(b for (i, _), b in cached.items() if i == entry_id)
+        if body is None:  # not there any more (cannot happen: entries are archived, not deleted)
+            continue
         bodies[entry_id] = {
             **body,
             "organisation": {"id": organisation_id, "name": organisation, "kind": kind}

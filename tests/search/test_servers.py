@@ -126,7 +126,7 @@ def test_two_gunicorn_workers_writing_and_searching_never_show_a_lock_error(make
     for thread in threads:
         thread.join(timeout=180)
     assert not any(thread.is_alive() for thread in threads)
-    assert failures == []
+    assert failures == [], server_log()  # the server's log says what went wrong
     # The final state is searchable (the next search catches up whatever waited).
     for entry, name in final_names.items():
         status, body = _call(base, token, "GET",
