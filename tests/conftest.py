@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, text
-from support import PASSWORD, csrf_token, make_app
+from support import PASSWORD, csrf_token, make_app, sign_in
 
 from directory.extensions import db
 from directory.services import commit, contacts, schema, users
@@ -132,6 +132,21 @@ class Factory:
             admin = users.create_user(None, {"email": "factory-admin@users.example",
                                              "role": "admin", "password": PASSWORD})
         return admin
+
+
+@pytest.fixture
+def login_as(app, make):
+    """A browser (test client) signed in as a new user of that role: login_as("admin")."""
+
+    def login(role: str = "prosecutor", **values):
+        user_id, email = make.user(role, **values)
+        browser = app.test_client()
+        response = sign_in(browser, email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        browser.user_id, browser.email = user_id, email
+        return browser
+
+    return login
 
 
 @pytest.fixture

@@ -3,26 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from core_support import sign_in
 from sqlalchemy import func, select
 from support import make_app
 
 from directory.extensions import db
-
-
-@pytest.fixture
-def login_as(app, make):
-    """A browser (test client) signed in as a new user of that role: login_as("admin")."""
-
-    def login(role: str = "prosecutor", **values):
-        user_id, email = make.user(role, **values)
-        browser = app.test_client()
-        response = sign_in(browser, email)
-        assert response.status_code == 302, response.get_data(as_text=True)
-        browser.user_id, browser.email = user_id, email
-        return browser
-
-    return login
 
 
 @pytest.fixture

@@ -3,28 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from events_support import PASSWORD, form_token
 from sqlalchemy import func, select
 
 from directory.extensions import db
 from directory.models import AuditEntry, InitialContact
-
-
-@pytest.fixture
-def login_as(app, make):
-    """A browser signed in as a new user of that role: login_as("prosecutor", country="ES")."""
-
-    def login(role: str = "prosecutor", **values):
-        user_id, email = make.user(role, **values)
-        browser = app.test_client()
-        page = browser.get("/login").get_data(as_text=True)
-        response = browser.post("/login", data={"email": email, "password": PASSWORD,
-                                                "csrf_token": form_token(page)})
-        assert response.status_code == 302, response.get_data(as_text=True)
-        browser.user_id, browser.email = user_id, email
-        return browser
-
-    return login
 
 
 @pytest.fixture

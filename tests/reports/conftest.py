@@ -3,21 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from reports_support import PASSWORD, logged, page_token
-
-
-@pytest.fixture
-def login_as(app, make):
-    def login(role: str = "prosecutor", **values):
-        _, email = make.user(role, **values)
-        browser = app.test_client()
-        page = browser.get("/login").get_data(as_text=True)
-        response = browser.post("/login", data={"email": email, "password": PASSWORD,
-                                                "csrf_token": page_token(page)})
-        assert response.status_code == 302
-        return browser
-
-    return login
+from reports_support import logged
 
 
 @pytest.fixture
