@@ -49,6 +49,9 @@ GEN_PREFIX = "gen-"
 
 
 DAMAGED = "The search index is damaged or unreadable; it must be rebuilt."
+# How often a failing read is retried on a snapshot reopened from disk before the index is
+# called damaged (a concurrent merge in another process can remove files just listed).
+RETRIES_BEFORE_DAMAGED = 2
 NOT_UPDATED = "The search index could not be updated; it must be rebuilt."
 
 
@@ -303,14 +306,20 @@ class SearchIndex:
         return Snapshot(parts, generation, self._vocabulary)
 
     def _guarded(self, operation):
+        """Run `operation` on a fresh snapshot. A failure is retried on a snapshot reopened
+        from disk, because another process's writer may have merged away the segments this one
+        had just listed; only an index that fails every time is reported as damaged."""
         with self._lock:
-            try:
-                return operation(self._fresh_snapshot())
-            except (IndexUnavailable, QueryTooLong):
-                raise
-            except Exception as error:  # noqa: BLE001 - any failure of a broken index
-                cause = _forget(error)
-                self.close()
+            for attempt in range(RETRIES_BEFORE_DAMAGED + 1):
+                try:
+                    return operation(self._fresh_snapshot())
+                except (IndexUnavailable, QueryTooLong):
+                    raise
+                except Exception as error:  # noqa: BLE001 - any failure of a broken index
+                    cause = _forget(error)
+                    self.close()
+                if attempt < RETRIES_BEFORE_DAMAGED:
+                    time.sleep(0.01 * (attempt + 1))
             raise IndexUnavailable(DAMAGED, cause)
 
     def watermark(self) -> int:
@@ -374,7 +383,7 @@ class SearchIndex:
         if not changes:
             return self.watermark()
         labels = not self._vocabulary
-        for _attempt in range(3):
+        for _attempt in range(RETRIES_BEFORE_DAMAGED + 1):
             name = self._current_name()
             if name is None:
                 raise IndexUnavailable("The search index does not exist yet; it must be rebuilt.")
@@ -398,6 +407,10 @@ class SearchIndex:
                     raise  # a malformed document is the caller's bug: say so, unchanged
                 message = DAMAGED if writer is None else NOT_UPDATED
                 failure = IndexUnavailable(message, _forget(error))
+                if writer is None and _attempt < RETRIES_BEFORE_DAMAGED:
+                    # Opening raced another process's commit: read the index again.
+                    time.sleep(0.01 * (_attempt + 1))
+                    continue
             except BaseException:
                 _cancel_quietly(writer)
                 storage.close_files()
