@@ -110,7 +110,23 @@ def mine():
     return _render_mine()
 
 
-def _after_change(message: str, event_id: int):
+def _row_action(event_id: int, kind: str, form_class, change, message: str):
+    """A form of one row of My contacts: apply `change(actor, form)`, or show why not."""
+    actor = _actor()
+    permissions.require_log_contacts(actor)
+    form = form_class(prefix=f"{kind}-{event_id}")
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        change(actor, form)
+    except Conflict as error:
+        rollback()
+        flash(error.message, "error")
+        return redirect(url_for("events.mine", _anchor=f"event-{event_id}"))
+    except ValidationFailed as error:
+        rollback()
+        apply_errors(form, error.fields)
+        return _render_mine({(kind, event_id): form}, 422)
     commit()
     flash(message, "success")
     return redirect(url_for("events.mine", page=_page() if _page() > 1 else None,
@@ -119,40 +135,16 @@ def _after_change(message: str, event_id: int):
 
 @blueprint.post("/my-contacts/<int:event_id>/established")
 def established(event_id: int):
-    actor = _actor()
-    permissions.require_log_contacts(actor)
-    form = EstablishedForm(prefix=f"established-{event_id}")
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        events.mark_established(actor, event_id, form.established_on.data or None)
-    except Conflict as error:
-        rollback()
-        flash(error.message, "error")
-        return redirect(url_for("events.mine", _anchor=f"event-{event_id}"))
-    except ValidationFailed as error:
-        rollback()
-        apply_errors(form, error.fields)
-        return _render_mine({("established", event_id): form}, 422)
-    return _after_change(_("The contact is marked established."), event_id)
+    return _row_action(
+        event_id, "established", EstablishedForm,
+        lambda actor, form: events.mark_established(actor, event_id,
+                                                    form.established_on.data or None),
+        _("The contact is marked established."))
 
 
 @blueprint.post("/my-contacts/<int:event_id>/void")
 def void(event_id: int):
-    actor = _actor()
-    permissions.require_log_contacts(actor)
-    form = VoidForm(prefix=f"void-{event_id}")
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        events.void(actor, event_id, form.reason.data)
-    except Conflict as error:
-        rollback()
-        flash(error.message, "error")
-        return redirect(url_for("events.mine", _anchor=f"event-{event_id}"))
-    except ValidationFailed as error:
-        rollback()
-        apply_errors(form, error.fields)
-        return _render_mine({("void", event_id): form}, 422)
-    return _after_change(_("The contact is voided: it stays in your list and no longer "
-                           "counts."), event_id)
+    return _row_action(
+        event_id, "void", VoidForm,
+        lambda actor, form: events.void(actor, event_id, form.reason.data),
+        _("The contact is voided: it stays in your list and no longer counts."))
