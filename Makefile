@@ -40,7 +40,7 @@ bench: install
 
 ## Extract the interface's texts and merge them into the French and Arabic catalogues.
 translations: install
-	$(BIN)/pybabel extract --no-location --sort-by-file -F babel.cfg -k _l -k lazy_gettext -o directory/translations/messages.pot .
+	$(BIN)/pybabel extract --no-location --sort-by-file -F babel.cfg -k _l -k lazy_gettext -k counted:1,2 -o directory/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i directory/translations/messages.pot -d directory/translations
 	$(BIN)/pybabel compile -d directory/translations
 

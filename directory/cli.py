@@ -252,7 +252,7 @@ def import_list(file, network, dry_run, sheet, archive_missing, as_user) -> None
                  archive_missing=archive_missing)
     if report.unusable:
         commit()  # the refused run is recorded
-        fail(report.unusable, 2)
+        fail(str(report.unusable), 2)
     if report.errors:
         commit()
         for error in report.errors:
@@ -263,7 +263,8 @@ def import_list(file, network, dry_run, sheet, archive_missing, as_user) -> None
             where = f"line {change['line']}" if change["line"] else "not in the list"
             entry = f" entry {change['entry']}" if change["entry"] else ""
             click.echo(f"{where}: {change['action']}{entry} {change['name']}"
-                       + (f": {change['changes']}" if change["changes"] else ""))
+                       + (": " + "; ".join(map(str, change["changes"]))
+                          if change["changes"] else ""))
         commit()
     else:
         import_service.commit_import(report)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from directory.vocabulary import NETWORKS, fold
 
+from .messages import N_
+
 # Canonical columns. `full_name` is a single name column (split into given and family);
 # `subgroup` is EMJ's yes/no anti-trafficking sub-group column (a role in disguise).
 CANONICAL = (
@@ -27,10 +29,10 @@ MULTI_VALUED = frozenset({"emails", "phones", "mobile", "phone_24_7", "languages
                           "notes"})
 # How a missing required column is described to the user.
 DESCRIPTIONS = {
-    "family_name": "the family name (a header such as Family name, Nom, Surname or Name)",
-    "country": "the country (a header such as Country or Pays)",
-    "emails": "the e-mail address (a header such as E-mail or Courriel)",
-    "external_id": "the network's ID (a header such as ID or Reference)",
+    "family_name": N_("the family name (a header such as Family name, Nom, Surname or Name)"),
+    "country": N_("the country (a header such as Country or Pays)"),
+    "emails": N_("the e-mail address (a header such as E-mail or Courriel)"),
+    "external_id": N_("the network's ID (a header such as ID or Reference)"),
 }
 
 _SYNONYMS: dict[str, tuple[str, ...]] = {

@@ -1,8 +1,8 @@
 """Turning what people type into spreadsheet cells into the directory's values.
 
 Each function takes one cell (text, or the number/date/bool an XLSX cell holds) and returns the
-normalised value, or raises ValueError with a message a secretariat can act on. The API uses the
-same functions, so a phone number or a date means the same thing however it arrives.
+normalised value, or raises Invalid (a ValueError) with a message a secretariat can act on. The
+API uses the same functions, so a phone number or a date means the same thing however it arrives.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from directory import vocabulary
 from directory.vocabulary import fold
+
+from .messages import N_, Invalid, Message
 
 __all__ = [
     "cell_text",
@@ -33,6 +35,23 @@ __all__ = [
     "split_values",
 ]
 
+# email_validator's commonest reasons, so that the catalogues translate them (any other is
+# shown as the library wrote it).
+EMAIL_REASONS = (
+    N_("An email address must have an @-sign."),
+    N_("There must be something after the @-sign."),
+    N_("There must be something before the @-sign."),
+    N_("An email address cannot have two periods in a row."),
+    N_("An email address cannot have a period and a hyphen next to each other."),
+    N_("The part after the @-sign is not valid. It should have a period."),
+    N_("The part after the @-sign is not valid. It is not within a valid top-level domain."),
+    N_("The part after the @-sign is a special-use or reserved name that cannot be used with "
+       "email."),
+    N_("The email address contains an invalid character."),
+    N_("There can't be anything after the email address."),
+)
+NOT_A_PHONE = N_("not a phone number: %(value)s")
+NOT_A_DATE = N_("not a date: %(value)s")
 # Separators of several values in one cell, per SPEC 7: ; , / and new lines.
 _SEPARATORS = re.compile(r"\s*(?:[;,/\n\r]|\|)\s*")
 # Stronger separators only; used first, so that a label containing "," or "/" can still match.
@@ -99,7 +118,7 @@ def normalise_email(text: str) -> str:
         candidate = angle.group(1)
     candidate = _MAILTO.sub("", candidate.strip().strip("<>\"'()[]").strip())
     if not candidate:
-        raise ValueError("an empty e-mail address")
+        raise Invalid(N_("an empty e-mail address"))
     local, at, domain = candidate.rpartition("@")
     if at and _SIMPLE_LOCAL.fullmatch(local) and len(candidate) <= 254 and _domain_ok(domain):
         # The common case, checked as email_validator would, with its domain verdict cached:
@@ -108,7 +127,8 @@ def normalise_email(text: str) -> str:
     try:
         result = validate_email(candidate, check_deliverability=False)
     except EmailNotValidError as error:
-        raise ValueError(f"not an e-mail address: {_short(raw)} ({error})") from None
+        raise Invalid(N_("not an e-mail address: %(value)s (%(reason)s)"), value=_short(raw),
+                      reason=Message(str(error))) from None
     return result.normalized.lower()
 
 
@@ -142,24 +162,24 @@ def normalise_emails(cell) -> list[str]:
         return []
     emails: list[str] = []
     bad: list[str] = []
-    reason = ""
+    reason: Invalid | None = None
     for part in _EMAIL_SPLIT.split(_DISPLAY_NAME.sub(lambda match: f" {match.group(1)} ", text)):
         part = part.strip().strip("\"'()[]<>")
         if not part:
             continue
         try:
             email = normalise_email(part)
-        except ValueError as error:
+        except Invalid as error:
             bad.append(part)
-            reason = reason or str(error)
+            reason = reason or error
             continue
         if email not in emails:
             emails.append(email)
-    if len(bad) == 1:
-        raise ValueError(reason)
+    if len(bad) == 1 and reason is not None:
+        raise Invalid(reason.message)
     if bad:
-        names = ", ".join(_short(part) for part in bad[:3])
-        raise ValueError(f"not e-mail addresses: {names}")
+        raise Invalid(N_("not e-mail addresses: %(values)s"),
+                      values=[_short(part) for part in bad[:3]])
     return emails
 
 
@@ -184,7 +204,7 @@ _TRUNK_IN_PARENS = re.compile(r"\(\s*0\s*\)")
 _EXTENSION = re.compile(r"\s*(?:ext\.?|extension|poste|x)\s*\d+\s*$", re.IGNORECASE)
 
 
-class NeedsCountry(ValueError):
+class NeedsCountry(Invalid):
     """A national number in a row whose country is missing or unknown: the country's error
     already explains the row, so callers may leave this one out."""
 
@@ -202,7 +222,7 @@ def normalise_phone(text: str, country: str | None) -> str:
     candidate = _EXTENSION.sub("", candidate).strip()
     compact = re.sub(r"[\s().\-/\u00a0\u202f]", "", candidate)
     if not compact or not re.fullmatch(r"\+?\d{3,20}", compact):
-        raise ValueError(f"not a phone number: {_short(raw)}")
+        raise Invalid(NOT_A_PHONE, value=_short(raw))
     if compact.startswith("00"):
         compact = "+" + compact[2:]
     region = (country or "").upper() or None
@@ -218,9 +238,9 @@ def normalise_phone(text: str, country: str | None) -> str:
         if phonenumbers.is_valid_number(number):
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     if not compact.startswith("+") and region is None:
-        raise NeedsCountry(f"not a phone number: {_short(raw)} (a national number, and the row "
-                           "has no known country)")
-    raise ValueError(f"not a phone number: {_short(raw)}")
+        raise NeedsCountry(N_("not a phone number: %(value)s (a national number, and the row "
+                              "has no known country)"), value=_short(raw))
+    raise Invalid(NOT_A_PHONE, value=_short(raw))
 
 
 def _phone_pieces(text: str) -> list[str]:
@@ -290,10 +310,10 @@ def normalise_country(cell) -> str:
     """ISO 3166-1 alpha-2 from a code or an English, French or Arabic name, or ValueError."""
     text = cell_text(cell)
     if not text:
-        raise ValueError("no country given")
+        raise Invalid(N_("no country given"))
     code = _lookup("country", text)
     if code is None:
-        raise ValueError(f"unknown country: {_short(text)}")
+        raise Invalid(N_("unknown country: %(value)s"), value=_short(text))
     return code
 
 
@@ -335,8 +355,14 @@ def _labels_of_text(text: str, vocabulary_name: str, what: str) -> tuple[str, ..
 
     take(text, 0)
     if unknown:
-        names = ", ".join(_short(piece, 40) for piece in unknown)
-        raise ValueError(f"unknown {what}{'s' if len(unknown) > 1 else ''}: {names}")
+        values = [_short(piece, 40) for piece in unknown]
+        if what == "language":
+            raise Invalid(Message.counted("unknown language: %(values)s",
+                                          "unknown languages: %(values)s", len(values),
+                                          values=values))
+        raise Invalid(Message.counted("unknown specialism: %(values)s",
+                                      "unknown specialisms: %(values)s", len(values),
+                                      values=values))
     return tuple(found)
 
 
@@ -356,7 +382,7 @@ def normalise_organisation_kind(cell) -> str | None:
         return None
     kind = _lookup("organisation_kind", text)
     if kind is None:
-        raise ValueError(f"unknown kind of organisation: {_short(text)}")
+        raise Invalid(N_("unknown kind of organisation: %(value)s"), value=_short(text))
     return kind
 
 
@@ -390,7 +416,7 @@ def parse_yes_no(cell) -> bool | None:
         return True
     if first in _NO_FOLDED and first not in {"x", "o", "y", "n", "1", "0", "-"}:
         return False
-    raise ValueError(f"not yes or no: {_short(text)} (write Yes/No or Oui/Non)")
+    raise Invalid(N_("not yes or no: %(value)s (write Yes/No or Oui/Non)"), value=_short(text))
 
 
 # --- names ----------------------------------------------------------------------------------
@@ -430,7 +456,7 @@ def split_full_name(text: str, family_first: bool = False) -> tuple[str, str]:
     """
     name = " ".join(cell_text(text).split())
     if not name:
-        raise ValueError("no name given")
+        raise Invalid(N_("no name given"))
     if "," in name:
         family, _, given = name.partition(",")
         family, given = family.strip(), given.strip()
@@ -515,14 +541,15 @@ def parse_date(value) -> date:
         try:
             return _excel_serial(float(value))
         except ValueError:
-            raise ValueError(f"not a date: {_short(cell_text(value))}") from None
+            raise Invalid(NOT_A_DATE, value=_short(cell_text(value))) from None
     text = cell_text(value)
     if not text:
-        raise ValueError("no date given")
+        raise Invalid(N_("no date given"))
     try:
         return _parse_date_text(text)
     except (ValueError, OverflowError):
-        raise ValueError(f"not a date: {_short(text)} (write it as 2023-06-01 or 01/06/2023)") from None
+        raise Invalid(N_("not a date: %(value)s (write it as 2023-06-01 or 01/06/2023)"),
+                      value=_short(text)) from None
 
 
 def _parse_date_text(text: str) -> date:

@@ -17,6 +17,7 @@ from pathlib import Path
 from . import normalise as norm
 from . import readers
 from .headers import DESCRIPTIONS, ColumnMap, header_score, map_headers, profile, role_table
+from .messages import N_, Message, message_of
 from .readers import HEADER_SEARCH_ROWS, ExcelError, Formula, UnusableInput, read_table
 
 # Longest text kept per field: longer is a pasted document or a broken file, not a value.
@@ -24,19 +25,34 @@ MAX_LENGTHS = {"given_name": 200, "family_name": 200, "native_name": 200, "title
                "organisation": 300, "city": 200, "address": 1000, "external_id": 100,
                "notes": 5000, "urgent_instructions": 2000}
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The column of a problem with the whole row.
+WHOLE_ROW = N_("(row)")
+TOO_LONG = N_("is %(length)s characters long; at most %(limit)s are allowed")
 
 
 @dataclass(slots=True)
 class RowError:
     """One bad cell (or row): `line` as the user sees it in Excel or an editor; `column` the
-    header as written in the file (the canonical name when the column is missing)."""
+    header as written in the file (the canonical name when the column is missing, WHOLE_ROW
+    for the row); `message` in English by str(), translated by the web layer."""
 
     line: int
     column: str
-    message: str
+    message: Message
 
     def __str__(self) -> str:
         return f"line {self.line}, column {self.column}: {self.message}"
+
+    def to_json(self) -> dict:
+        """How an import run keeps it: the English text, and the message to translate."""
+        return {"line": self.line, "column": self.column, "message": str(self.message),
+                "text": self.message.to_json()}
+
+    @classmethod
+    def from_json(cls, data: dict) -> RowError:
+        text = data.get("text")
+        return cls(data["line"], data["column"],
+                   Message.from_json(text) if text else Message(data["message"]))
 
 
 @dataclass(slots=True)
@@ -126,9 +142,10 @@ def _parse_table(table, network: str, shown: str, roles) -> ParsedFile:
             raise readers.too_many_rows(shown)
         extra = [cell for cell in cells[width:] if cell not in (None, "")]
         if extra and table.format == "csv":
-            parsed.errors.append(RowError(line, "(row)", (
-                f"the row has {len(cells)} cells but the header has {width}: a value holding "
-                f"the separator {_separator_name(table.delimiter)} must be in double quotes")))
+            parsed.errors.append(RowError(line, WHOLE_ROW, Message.of(
+                N_("the row has %(cells)s cells but the header has %(width)s: a value holding "
+                   "the separator %(separator)s must be in double quotes"),
+                cells=len(cells), width=width, separator=_separator_name(table.delimiter))))
             return
         row, errors = builder.build(line, cells)
         parsed.errors.extend(errors)
@@ -142,8 +159,10 @@ def _parse_table(table, network: str, shown: str, roles) -> ParsedFile:
     return parsed
 
 
-def _separator_name(delimiter: str | None) -> str:
-    return {";": "';'", ",": "','", "\t": "(tab)"}.get(delimiter or ",", repr(delimiter))
+def _separator_name(delimiter: str | None) -> str | Message:
+    if delimiter == "\t":
+        return Message(N_("(tab)"))
+    return repr(delimiter or ",")
 
 
 def _find_header(rows, network: str, shown: str):
@@ -159,28 +178,36 @@ def _find_header(rows, network: str, shown: str):
         if score >= 2 or len(seen) >= HEADER_SEARCH_ROWS:
             break
     if not seen:
-        raise UnusableInput(f"{shown} has no rows.")
+        raise UnusableInput(N_("%(file)s has no rows."), file=shown)
     if best_score == 0:
-        raise UnusableInput(
-            f"{shown} has no header row: the first row should name the columns "
-            "(e.g. Country, Family name, Given name, E-mail), and none of its first rows does.")
+        raise UnusableInput(N_("%(file)s has no header row: the first row should name the "
+                               "columns (e.g. Country, Family name, Given name, E-mail), and "
+                               "none of its first rows does."), file=shown)
     line, header = seen[best_index]
     return line, header, seen[best_index + 1:]
 
 
 def _require_columns(columns: ColumnMap, shown: str) -> None:
-    missing = []
+    missing: list[Message] = []
     if not (columns.has("family_name") or columns.has("full_name")):
-        missing.append(DESCRIPTIONS["family_name"])
+        missing.append(Message(DESCRIPTIONS["family_name"]))
     if not columns.has("country"):
-        missing.append(DESCRIPTIONS["country"])
+        missing.append(Message(DESCRIPTIONS["country"]))
     if not (columns.has("emails") or columns.has("external_id")):
-        missing.append(f"{DESCRIPTIONS['emails']} or {DESCRIPTIONS['external_id']}")
+        missing.append(Message.of(N_("%(first)s or %(second)s"),
+                                  first=Message(DESCRIPTIONS["emails"]),
+                                  second=Message(DESCRIPTIONS["external_id"])))
     if missing:
-        found = ", ".join(repr(header) for headers in columns.headers.values() for header in headers)
-        raise UnusableInput(f"{shown} has no column for " + " and no column for ".join(missing)
-                            + (f"; columns recognised: {found}." if found else
-                               "; no column was recognised."))
+        what = missing[0]
+        for more in missing[1:]:
+            what = Message.of(N_("%(first)s and no column for %(second)s"), first=what,
+                              second=more)
+        found = [repr(header) for headers in columns.headers.values() for header in headers]
+        if found:
+            raise UnusableInput(N_("%(file)s has no column for %(missing)s; columns recognised: "
+                                   "%(found)s."), file=shown, missing=what, found=found)
+        raise UnusableInput(N_("%(file)s has no column for %(missing)s; no column was "
+                               "recognised."), file=shown, missing=what)
 
 
 class _RowBuilder:
@@ -209,7 +236,9 @@ class _RowBuilder:
     def build(self, line: int, cells: list) -> tuple[ImportRow | None, list[RowError]]:
         errors: list[RowError] = []
 
-        def error(column: str, message: str) -> None:
+        def error(column: str, message: str | Message, **values) -> None:
+            if not isinstance(message, Message):
+                message = Message(message, values)
             errors.append(RowError(line, column, message))
 
         # Columns whose cell was a formula or an Excel error: reported once, not also as empty.
@@ -225,11 +254,13 @@ class _RowBuilder:
                         continue
                     unreadable.add(canonical)
                 if isinstance(cell, Formula):
-                    error(header, f"holds a formula: {_cut(cell.text, quote=False)}; the importer "
-                                  "takes values only: copy the column and paste it as values")
+                    error(header, N_("holds a formula: %(formula)s; the importer takes values "
+                                     "only: copy the column and paste it as values"),
+                          formula=_cut(cell.text, quote=False))
                     continue
                 if isinstance(cell, ExcelError):
-                    error(header, f"shows the Excel error {cell.text}; correct the cell")
+                    error(header, N_("shows the Excel error %(value)s; correct the cell"),
+                          value=cell.text)
                     continue
                 if cell is None or (isinstance(cell, str) and not cell.strip()):
                     continue
@@ -247,7 +278,7 @@ class _RowBuilder:
                 value = " ".join(value.split())
             limit = MAX_LENGTHS.get(canonical)
             if limit and len(value) > limit:
-                error(header, f"is {len(value)} characters long; at most {limit} are allowed")
+                error(header, TOO_LONG, length=len(value), limit=limit)
             # Titles, organisations and cities repeat down a list: keep one copy of each.
             return self.shared.setdefault(value, value) if value else None
 
@@ -260,12 +291,12 @@ class _RowBuilder:
         header, cell = first("country")
         if cell is None:
             if "country" not in unreadable:
-                error(header, "no country given")
+                error(header, N_("no country given"))
         else:
             try:
                 country = norm.normalise_country(cell)
             except ValueError as problem:
-                error(header, str(problem))
+                error(header, message_of(problem))
 
         external_id = text("external_id")
         given_name = text("given_name") or ""
@@ -277,14 +308,14 @@ class _RowBuilder:
             given_name = given_name or split_given
         if not family_name and not unreadable & {"family_name", "full_name"}:
             column = "family_name" if self.columns.has("family_name") else "full_name"
-            error(self.header(column), "no family name given")
+            error(self.header(column), N_("no family name given"))
 
         emails: list[str] = []
         for header, cell in values("emails"):
             try:
                 emails.extend(email for email in norm.normalise_emails(cell) if email not in emails)
             except ValueError as problem:
-                error(header, str(problem))
+                error(header, message_of(problem))
 
         phones: list[tuple[str, str]] = []
         for canonical, kind in (("phones", "office"), ("mobile", "mobile"),
@@ -297,7 +328,7 @@ class _RowBuilder:
                 except norm.NeedsCountry:
                     pass  # the row's country error already says what to fix
                 except ValueError as problem:
-                    error(header, str(problem))
+                    error(header, message_of(problem))
 
         languages: list[str] = []
         for header, cell in values("languages"):
@@ -305,7 +336,7 @@ class _RowBuilder:
                 languages.extend(code for code in norm.normalise_languages(cell)
                                  if code not in languages)
             except ValueError as problem:
-                error(header, str(problem))
+                error(header, message_of(problem))
 
         specialisms: list[str] = []
         for header, cell in values("specialisms"):
@@ -313,7 +344,7 @@ class _RowBuilder:
                 specialisms.extend(slug for slug in norm.normalise_specialisms(cell)
                                    if slug not in specialisms)
             except ValueError as problem:
-                error(header, str(problem))
+                error(header, message_of(problem))
 
         organisation_kind = None
         header, cell = first("organisation_kind")
@@ -321,7 +352,7 @@ class _RowBuilder:
             try:
                 organisation_kind = norm.normalise_organisation_kind(cell)
             except ValueError as problem:
-                error(header, str(problem))
+                error(header, message_of(problem))
 
         role = self._role(first("role"), first("subgroup"), error)
 
@@ -341,7 +372,7 @@ class _RowBuilder:
                     phones.extend(phone for phone in duty
                                   if all(phone[0] != existing for existing, _ in phones))
                 else:
-                    error(header, str(problem))
+                    error(header, message_of(problem))
         if urgent is None and any(kind == "24-7" for _, kind in phones):
             urgent = True
 
@@ -351,39 +382,40 @@ class _RowBuilder:
             try:
                 last_verified = norm.parse_date(cell)
             except ValueError as problem:
-                error(header, str(problem))
+                error(header, message_of(problem))
             else:
                 # Lists are prepared ahead of their sending; a year ahead is a typo (2062).
                 if last_verified > self.today + timedelta(days=366):
-                    error(header, f"the date {last_verified:%d/%m/%Y} is in the future")
+                    error(header, N_("the date %(date)s is in the future"),
+                          date=f"{last_verified:%d/%m/%Y}")
                 elif last_verified.year < 1990:
-                    error(header, f"the date {last_verified:%d/%m/%Y} is too old to be a "
-                                  "verification date")
+                    error(header, N_("the date %(date)s is too old to be a verification date"),
+                          date=f"{last_verified:%d/%m/%Y}")
 
         notes_parts = [_CONTROLS.sub(" ", norm.cell_text(cell)).strip()
                        for _, cell in values("notes")]
         notes = "\n".join(part for part in notes_parts if part) or None
         if notes and len(notes) > MAX_LENGTHS["notes"]:
-            error(self.header("notes"),
-                  f"is {len(notes)} characters long; at most {MAX_LENGTHS['notes']} are allowed")
+            error(self.header("notes"), TOO_LONG, length=len(notes), limit=MAX_LENGTHS["notes"])
 
         if not emails and not external_id and not unreadable & {"emails", "external_id"}:
             column = "emails" if self.columns.has("emails") else "external_id"
-            error(self.header(column), "no e-mail address (nor an ID) given: one is needed to "
-                                       "recognise the entry at the next import")
+            error(self.header(column), N_("no e-mail address (nor an ID) given: one is needed "
+                                          "to recognise the entry at the next import"))
 
         # One person per row: a repeated ID or e-mail would make two rows fight over one entry.
         if external_id:
             key = external_id.casefold()
             if key in self.seen_ids:
                 error(self.header("external_id"),
-                      f"the ID {external_id!r} is already used on line {self.seen_ids[key]}")
+                      N_("the ID %(id)s is already used on line %(line)s"),
+                      id=repr(external_id), line=str(self.seen_ids[key]))
             else:
                 self.seen_ids[key] = line
         for email in emails:
             if email in self.seen_emails:
-                error(self.header("emails"),
-                      f"the e-mail {email} is already on line {self.seen_emails[email]}")
+                error(self.header("emails"), N_("the e-mail %(email)s is already on line %(line)s"),
+                      email=email, line=str(self.seen_emails[email]))
             else:
                 self.seen_emails[email] = line
 
@@ -409,8 +441,9 @@ class _RowBuilder:
                 role = self.roles.get(key)
                 if role is None:
                     expected = ", ".join(sorted({slug for slug in self.roles.values()}))
-                    error(header, f"unknown role {_cut(label)} for the network {self.network} "
-                                  f"(expected one of: {expected})")
+                    error(header, N_("unknown role %(role)s for the network %(network)s "
+                                     "(expected one of: %(expected)s)"),
+                          role=_cut(label), network=self.network, expected=expected)
             else:
                 role = key.replace(" ", "-") or None
         header, cell = subgroup_cell
@@ -418,7 +451,7 @@ class _RowBuilder:
             try:
                 member = norm.parse_yes_no(cell)
             except ValueError as problem:
-                error(header, str(problem))
+                error(header, message_of(problem))
             else:
                 if member:
                     role = "anti-trafficking-subgroup"

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from .messages import N_, Message
 from .parse import ImportRow, ParsedFile, RowError
 
 SCALARS = ("given_name", "family_name", "native_name", "title", "organisation", "country",
@@ -295,9 +296,10 @@ def make_plan(parsed: ParsedFile, directory: Directory, archive_missing: bool = 
         if directory.specialisms is not None:
             retired = [slug for slug in row.specialisms if slug not in directory.specialisms]
             if retired:
-                plan.errors.append(RowError(row.line, specialism_header, (
-                    "the specialism " + ", ".join(retired) + " is no longer in the directory's "
-                    "vocabulary")))
+                plan.errors.append(RowError(row.line, specialism_header, Message.counted(
+                    "the specialism %(values)s is no longer in the directory's vocabulary",
+                    "the specialisms %(values)s are no longer in the directory's vocabulary",
+                    len(retired), values=retired)))
                 continue
         by_id = (directory.by_external_id.get(row.external_id.casefold())
                  if row.external_id else None)
@@ -311,24 +313,27 @@ def make_plan(parsed: ParsedFile, directory: Directory, archive_missing: bool = 
             others = {owner: email for owner, email in owners.items() if owner != by_id}
             if others:
                 owner, email = next(iter(others.items()))
-                plan.errors.append(RowError(row.line, email_header, (
-                    f"the e-mail {email} belongs to entry {owner}, but the ID "
-                    f"{row.external_id!r} is that of entry {by_id}: correct the ID or the "
-                    "e-mail (one row is one person)")))
+                plan.errors.append(RowError(row.line, email_header, Message.of(
+                    N_("the e-mail %(email)s belongs to entry %(owner)s, but the ID %(id)s is "
+                       "that of entry %(entry)s: correct the ID or the e-mail (one row is one "
+                       "person)"),
+                    email=email, owner=str(owner), id=repr(row.external_id), entry=str(by_id))))
                 continue
         elif len(owners) > 1:
-            described = " and ".join(f"{email} to entry {owner}" for owner, email in owners.items())
-            plan.errors.append(RowError(row.line, email_header, (
-                f"the e-mails belong to different entries ({described}): one row must "
-                "describe one person")))
+            described = [Message.of(N_("%(email)s to entry %(entry)s"), email=email,
+                                    entry=str(owner)) for owner, email in owners.items()]
+            plan.errors.append(RowError(row.line, email_header, Message.of(
+                N_("the e-mails belong to different entries (%(owners)s): one row must "
+                   "describe one person"), owners=described)))
             continue
         elif owners:
             target = next(iter(owners))
         if target is not None:
             if target in claimed:
                 plan.errors.append(RowError(
-                    row.line, id_header if by_id is not None else email_header,
-                    f"describes the same entry ({target}) as line {claimed[target]}"))
+                    row.line, id_header if by_id is not None else email_header, Message.of(
+                        N_("describes the same entry (%(entry)s) as line %(line)s"),
+                        entry=str(target), line=str(claimed[target]))))
                 continue
             claimed[target] = row.line
         values = row_values(row, present)

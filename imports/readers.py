@@ -23,6 +23,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from . import xlsx
+from .messages import N_, Message, Problem, message_of
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -36,8 +37,9 @@ MAX_CELL_CHARS = 32_000
 HEADER_SEARCH_ROWS = 10
 
 
-class UnusableInput(Exception):
-    """The file cannot be read as a spreadsheet at all; str() is one line for the user."""
+class UnusableInput(Problem):
+    """The file cannot be read as a spreadsheet at all; str() is one line for the user (in
+    English: `.message` is the Message to translate)."""
 
 
 @dataclass(frozen=True)
@@ -83,14 +85,16 @@ def read_table(path: str | Path, sheet: str | None = None, filename: str | None 
                 content = handle.read(MAX_BYTES + 1)  # the file may have grown since stat()
             size = len(content)
     except OSError as error:
-        raise UnusableInput(f"{shown}: cannot open the file ({error.strerror}).") from None
+        raise UnusableInput(N_("%(file)s: cannot open the file (%(reason)s)."),
+                            file=shown, reason=str(error.strerror)) from None
     if size > MAX_BYTES:
-        raise UnusableInput(
-            f"{shown} is {size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB "
-            "per file: split the list into several files.")
+        raise UnusableInput(N_("%(file)s is %(size)s MB; the limit is %(limit)s MB per file: "
+                               "split the list into several files."),
+                            file=shown, size=round(size / 1024 / 1024, 1),
+                            limit=MAX_BYTES // 1024 // 1024)
     digest = hashlib.sha256(content).hexdigest()
     if not content.strip():
-        raise UnusableInput(f"{shown} is empty.")
+        raise UnusableInput(N_("%(file)s is empty."), file=shown)
     kind = _recognise(content, shown)
     if kind == "zip":
         workbook_sheet, rows = _read_xlsx(content, sheet, shown)
@@ -103,8 +107,8 @@ def read_table(path: str | Path, sheet: str | None = None, filename: str | None 
 
 
 def too_many_rows(shown: str) -> UnusableInput:
-    return UnusableInput(f"{shown} has more than {MAX_ROWS:,} rows, the limit per import: "
-                         "split the list into several files.")
+    return UnusableInput(N_("%(file)s has more than %(limit)s rows, the limit per import: split "
+                            "the list into several files."), file=shown, limit=MAX_ROWS)
 
 
 def _check_row_count(text: str, delimiter: str, shown: str) -> None:
@@ -125,18 +129,18 @@ def _check_row_count(text: str, delimiter: str, shown: str) -> None:
 # --- recognising what the file is -----------------------------------------------------------
 
 _SIGNATURES = (
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
+    (b"%PDF", N_("a PDF document")),
+    (b"\x89PNG", N_("a PNG image")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"GIF8", N_("a GIF image")),
     (b"BM", None),  # too short to be sure; only with the rest below
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"{\\rtf", "an RTF document"),
-    (b"\x7fELF", "a program"),
+    (b"II*\x00", N_("a TIFF image")),
+    (b"MM\x00*", N_("a TIFF image")),
+    (b"\x1f\x8b", N_("a gzip archive")),
+    (b"Rar!", N_("a RAR archive")),
+    (b"7z\xbc\xaf\x27\x1c", N_("a 7-Zip archive")),
+    (b"{\\rtf", N_("an RTF document")),
+    (b"\x7fELF", N_("a program")),
     (b"MZ", None),
 )
 
@@ -147,19 +151,20 @@ def _recognise(content: bytes, shown: str) -> str:
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise UnusableInput(
-            f"{shown} is an Excel 97-2003 workbook (.xls) or a password-protected file: "
-            "save it as .xlsx (without a password) or as CSV and import that.")
+        raise UnusableInput(N_("%(file)s is an Excel 97-2003 workbook (.xls) or a password-"
+                               "protected file: save it as .xlsx (without a password) or as CSV "
+                               "and import that."), file=shown)
     for signature, what in _SIGNATURES:
         if what and head.startswith(signature):
-            raise UnusableInput(f"{shown} is {what}, not a spreadsheet: import a CSV or XLSX file.")
+            raise UnusableInput(N_("%(file)s is %(what)s, not a spreadsheet: import a CSV or "
+                                   "XLSX file."), file=shown, what=Message(what))
     sample = content[:2048].lstrip(b"\xef\xbb\xbf").lstrip().lower()
     if sample.startswith((b"<!doctype html", b"<html")) or b"<table" in sample[:512]:
-        raise UnusableInput(f"{shown} is a web page (HTML), not a spreadsheet: open it in Excel "
-                            "and save it as .xlsx or CSV.")
+        raise UnusableInput(N_("%(file)s is a web page (HTML), not a spreadsheet: open it in "
+                               "Excel and save it as .xlsx or CSV."), file=shown)
     if sample.startswith(b"<?xml"):
-        raise UnusableInput(f"{shown} is an XML file, not a spreadsheet: open it in Excel and "
-                            "save it as .xlsx or CSV.")
+        raise UnusableInput(N_("%(file)s is an XML file, not a spreadsheet: open it in Excel and"
+                               " save it as .xlsx or CSV."), file=shown)
     return "text"
 
 
@@ -192,8 +197,9 @@ def decode(content: bytes, shown: str = "the file") -> tuple[str, str]:
             try:
                 text = content.decode(codec)
             except UnicodeDecodeError:
-                raise UnusableInput(f"{shown} says it is {name.upper()} text (byte-order mark) "
-                                    "but is not: save it again as CSV UTF-8.") from None
+                raise UnusableInput(N_("%(file)s says it is %(encoding)s text (byte-order mark) "
+                                       "but is not: save it again as CSV UTF-8."),
+                                    file=shown, encoding=name.upper()) from None
             return _checked(text.lstrip("\ufeff"), encoding, shown)
     head = content[:4096]
     if len(head) >= 4:
@@ -222,7 +228,8 @@ def decode(content: bytes, shown: str = "the file") -> tuple[str, str]:
             return _checked(content.decode(encoding), encoding, shown)
         except UnicodeDecodeError:
             continue
-    raise UnusableInput(f"{shown} is not text in a known encoding: save it as CSV UTF-8 or as .xlsx.")
+    raise UnusableInput(N_("%(file)s is not text in a known encoding: save it as CSV UTF-8 or as"
+                           " .xlsx."), file=shown)
 
 
 def _checked(text: str, encoding: str, shown: str) -> tuple[str, str]:
@@ -230,8 +237,8 @@ def _checked(text: str, encoding: str, shown: str) -> tuple[str, str]:
     sample = text[:100_000]
     controls = len(_CONTROL.findall(sample))
     if controls and (controls > 3 or "\x00" in sample):
-        raise UnusableInput(f"{shown} is not a spreadsheet (it holds binary data): "
-                            "import a CSV or XLSX file.")
+        raise UnusableInput(N_("%(file)s is not a spreadsheet (it holds binary data): import a "
+                               "CSV or XLSX file."), file=shown)
     return text, encoding
 
 
@@ -286,13 +293,15 @@ def _csv_rows(text: str, delimiter: str, shown: str) -> Iterator[tuple[int, list
         except StopIteration:
             return
         except csv.Error as error:
-            raise UnusableInput(f"{shown}, line {start}: the CSV cannot be read ({error}); "
-                                "check the quotes on that line.") from None
+            raise UnusableInput(N_("%(file)s, line %(line)s: the CSV cannot be read "
+                                   "(%(reason)s); check the quotes on that line."),
+                                file=shown, line=str(start), reason=message_of(error)) from None
         line = reader.line_num
         if line - start >= MAX_RECORD_LINES or any(len(cell) > MAX_CELL_CHARS for cell in record) \
                 or (line > start and _swallows_rows(record, delimiter, widest)):
-            raise UnusableInput(f"{shown}, line {start}: a quote (\") opens a cell that does not "
-                                "close; check the quotes on that line.")
+            raise UnusableInput(N_('%(file)s, line %(line)s: a quote (") opens a cell that does '
+                                   "not close; check the quotes on that line."),
+                                file=shown, line=str(start))
         widest = max(widest, len(record))
         if any(cell.strip() for cell in record):
             yield start, [cell.strip() for cell in record]
@@ -328,32 +337,40 @@ def _inspect_zip(archive: zipfile.ZipFile, shown: str) -> None:
     members = archive.infolist()
     names = {member.filename.lower() for member in members}
     if "mimetype" in names and any(name.startswith(("content.xml", "meta.xml")) for name in names):
-        raise UnusableInput(f"{shown} is an OpenDocument file (.ods): save it as .xlsx or CSV.")
+        raise UnusableInput(N_("%(file)s is an OpenDocument file (.ods): save it as .xlsx or "
+                               "CSV."), file=shown)
     if any(name.startswith("word/") for name in names):
-        raise UnusableInput(f"{shown} is a Word document, not a spreadsheet.")
+        raise UnusableInput(N_("%(file)s is a Word document, not a spreadsheet."), file=shown)
     if any(name.startswith("ppt/") for name in names):
-        raise UnusableInput(f"{shown} is a PowerPoint presentation, not a spreadsheet.")
+        raise UnusableInput(N_("%(file)s is a PowerPoint presentation, not a spreadsheet."),
+                            file=shown)
     if "xl/workbook.bin" in names:
-        raise UnusableInput(f"{shown} is a binary Excel workbook (.xlsb): save it as .xlsx or CSV.")
+        raise UnusableInput(N_("%(file)s is a binary Excel workbook (.xlsb): save it as .xlsx or"
+                               " CSV."), file=shown)
     if "xl/workbook.xml" not in names:
-        raise UnusableInput(f"{shown} is a zip archive, not an Excel workbook: import a CSV or "
-                            "XLSX file.")
+        raise UnusableInput(N_("%(file)s is a zip archive, not an Excel workbook: import a CSV "
+                               "or XLSX file."), file=shown)
     if len(members) > MAX_MEMBERS:
-        raise UnusableInput(f"{shown} is not a normal workbook ({len(members)} parts): refused.")
+        raise UnusableInput(N_("%(file)s is not a normal workbook (%(parts)s parts): refused."),
+                            file=shown, parts=len(members))
     if any("vbaproject" in name or name.endswith(".bin") and "vba" in name for name in names):
-        raise UnusableInput(f"{shown} contains macros (a macro-enabled workbook): macros are "
-                            "refused; save it as a plain .xlsx workbook or as CSV.")
+        raise UnusableInput(N_("%(file)s contains macros (a macro-enabled workbook): macros are "
+                               "refused; save it as a plain .xlsx workbook or as CSV."), file=shown)
     total = 0
     for member in members:
         if member.flag_bits & 0x1:
-            raise UnusableInput(f"{shown} is encrypted: remove the password and save it again.")
+            raise UnusableInput(N_("%(file)s is encrypted: remove the password and save it "
+                                   "again."), file=shown)
         total += member.file_size
         if member.file_size > 1024 * 1024 and (
                 member.compress_size == 0 or member.file_size / member.compress_size > MAX_RATIO):
-            raise UnusableInput(f"{shown} unpacks to far more than it holds (a zip bomb): refused.")
+            raise UnusableInput(N_("%(file)s unpacks to far more than it holds (a zip bomb): "
+                                   "refused."), file=shown)
     if total > MAX_UNCOMPRESSED:
-        raise UnusableInput(f"{shown} unpacks to {total // 1024 // 1024} MB, over the limit of "
-                            f"{MAX_UNCOMPRESSED // 1024 // 1024} MB: refused.")
+        raise UnusableInput(N_("%(file)s unpacks to %(size)s MB, over the limit of %(limit)s MB:"
+                               " refused."),
+                            file=shown, size=total // 1024 // 1024,
+                            limit=MAX_UNCOMPRESSED // 1024 // 1024)
     content_types = next((member for member in members
                           if member.filename.lower() == "[content_types].xml"), None)
     for member in members:
@@ -364,8 +381,9 @@ def _inspect_zip(archive: zipfile.ZipFile, shown: str) -> None:
         with archive.open(content_types) as stream:
             declared = stream.read(1024 * 1024).lower()
         if b"macroenabled" in declared or b"vbaproject" in declared:
-            raise UnusableInput(f"{shown} is a macro-enabled workbook (.xlsm): macros are refused; "
-                                "save it as a plain .xlsx workbook or as CSV.")
+            raise UnusableInput(N_("%(file)s is a macro-enabled workbook (.xlsm): macros are "
+                                   "refused; save it as a plain .xlsx workbook or as CSV."),
+                                file=shown)
 
 
 def _check_xml_prolog(archive: zipfile.ZipFile, member: zipfile.ZipInfo, shown: str) -> None:
@@ -387,16 +405,17 @@ def _check_xml_prolog(archive: zipfile.ZipFile, member: zipfile.ZipInfo, shown: 
     except _RootReached:
         return
     except DefusedXmlException:
-        raise UnusableInput(f"{shown} declares XML entities or a DTD in {member.filename} "
-                            "(an XML attack or a damaged file): refused.") from None
+        raise UnusableInput(N_("%(file)s declares XML entities or a DTD in %(part)s (an XML "
+                               "attack or a damaged file): refused."),
+                            file=shown, part=member.filename) from None
     except Exception:  # noqa: BLE001 - any parse failure of a part means a damaged workbook
         damaged = True
     else:
         damaged = False
     if damaged or member.file_size:
         # No root element within 1 MB of prolog, or unparseable: a damaged part.
-        raise UnusableInput(f"{shown} is damaged ({member.filename} is not valid XML): open it in "
-                            "Excel and save it again.")
+        raise UnusableInput(N_("%(file)s is damaged (%(part)s is not valid XML): open it in "
+                               "Excel and save it again."), file=shown, part=member.filename)
 
 
 def _read_xlsx(content: bytes, sheet: str | None,
@@ -406,8 +425,8 @@ def _read_xlsx(content: bytes, sheet: str | None,
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise UnusableInput(f"{shown} is a damaged zip/XLSX file: open it in Excel and save it "
-                            "again.") from None
+        raise UnusableInput(N_("%(file)s is a damaged zip/XLSX file: open it in Excel and save "
+                               "it again."), file=shown) from None
     try:
         _inspect_zip(archive, shown)
         book = xlsx.Workbook(archive)
@@ -416,8 +435,9 @@ def _read_xlsx(content: bytes, sheet: str | None,
         raise
     except (xlsx.WorkbookError, zipfile.BadZipFile, ValueError, OSError, EOFError) as error:
         archive.close()
-        raise UnusableInput(f"{shown} cannot be read as an Excel workbook ({error}): open it in "
-                            "Excel and save it again.") from None
+        raise UnusableInput(N_("%(file)s cannot be read as an Excel workbook (%(reason)s): open "
+                               "it in Excel and save it again."),
+                            file=shown, reason=message_of(error)) from None
     if sheet is not None:
         chosen = next((item for item in book.sheets if item.name == sheet), None) or next(
             (item for item in book.sheets
@@ -425,12 +445,13 @@ def _read_xlsx(content: bytes, sheet: str | None,
         if chosen is None:
             archive.close()
             names = ", ".join(repr(item.name) for item in book.sheets)
-            raise UnusableInput(f"{shown} has no sheet named {sheet!r}; its sheets are: {names}.")
+            raise UnusableInput(N_("%(file)s has no sheet named %(sheet)s; its sheets are: "
+                                   "%(sheets)s."), file=shown, sheet=repr(sheet), sheets=names)
     else:
         chosen = next((item for item in book.sheets if item.state == "visible"), None)
         if chosen is None:
             archive.close()
-            raise UnusableInput(f"{shown} has no worksheet.")
+            raise UnusableInput(N_("%(file)s has no worksheet."), file=shown)
     return chosen.name, _xlsx_rows(archive, book, chosen, shown)
 
 
@@ -441,8 +462,9 @@ def _xlsx_rows(archive: zipfile.ZipFile, book: xlsx.Workbook, sheet: xlsx.Sheet,
         for number, cells in book.rows(sheet):
             yield number, [_marked(value) for value in cells]
     except (xlsx.WorkbookError, zipfile.BadZipFile, ValueError, OSError, EOFError) as error:
-        raise UnusableInput(f"{shown} cannot be read as an Excel workbook ({error}): open it in "
-                            "Excel and save it again.") from None
+        raise UnusableInput(N_("%(file)s cannot be read as an Excel workbook (%(reason)s): open "
+                               "it in Excel and save it again."),
+                            file=shown, reason=message_of(error)) from None
     finally:
         archive.close()
 

@@ -20,6 +20,8 @@ from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
+from .messages import N_, Problem
+
 # Cells beyond this column are ignored: no contact list is this wide, and a cell at XFD1
 # must not make every row sixteen thousand cells long.
 MAX_COLUMNS = 1024
@@ -31,7 +33,7 @@ _EPOCH_1900 = datetime(1899, 12, 30)
 _EPOCH_1904 = datetime(1904, 1, 1)
 
 
-class WorkbookError(Exception):
+class WorkbookError(Problem):
     """The workbook's structure cannot be understood; the message says what is wrong."""
 
 
@@ -61,7 +63,7 @@ def _parser() -> expat.XMLParserType:
     parser.buffer_size = _CHUNK
 
     def refuse(*_args):
-        raise WorkbookError("an XML part declares a DTD or entities")
+        raise WorkbookError(N_("an XML part declares a DTD or entities"))
 
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
@@ -76,9 +78,10 @@ def _parse_part(archive: zipfile.ZipFile, name: str, parser) -> None:
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
     except KeyError:
-        raise WorkbookError(f"the part {name} is missing") from None
+        raise WorkbookError(N_("the part %(part)s is missing"), part=name) from None
     except expat.ExpatError as error:
-        raise WorkbookError(f"{name} is not valid XML ({error})") from None
+        raise WorkbookError(N_("%(part)s is not valid XML (%(reason)s)"),
+                            part=name, reason=str(error)) from None
 
 
 def _attributes(archive: zipfile.ZipFile, name: str, wanted: set[str]) -> list[tuple[str, dict]]:
@@ -328,9 +331,10 @@ def _sheet_rows(archive: zipfile.ZipFile, name: str, strings: list[str],
                     ready.clear()
             parser.Parse(b"", True)
     except KeyError:
-        raise WorkbookError(f"the sheet part {name} is missing") from None
+        raise WorkbookError(N_("the sheet part %(part)s is missing"), part=name) from None
     except expat.ExpatError as error:
-        raise WorkbookError(f"{name} is not valid XML ({error})") from None
+        raise WorkbookError(N_("%(part)s is not valid XML (%(reason)s)"),
+                            part=name, reason=str(error)) from None
     yield from ready
 
 
@@ -344,7 +348,8 @@ def _value(cell_type, style, value_parts, formula_parts, has_formula, strings, d
         try:
             return strings[int(raw)].strip()
         except (ValueError, IndexError):
-            raise WorkbookError(f"a cell refers to shared string {raw!r}, which does not exist") \
+            raise WorkbookError(N_("a cell refers to shared string %(value)s, which does not "
+                                   "exist"), value=repr(raw)) \
                 from None
     if cell_type in ("inlineStr", "str"):
         return raw.strip()

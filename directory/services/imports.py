@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -43,6 +43,7 @@ from directory.services.contacts import record_changes
 from directory.services.errors import NotFound
 from directory.services.permissions import require_network
 from imports import ParsedFile, RowError, UnusableInput, parse_file
+from imports.messages import N_, Message
 from imports.plan import Directory, Entry, Member, Plan, Planned, make_plan, row_values
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ class ImportReport:
     parsed: ParsedFile | None
     plan: Plan | None
     errors: list[RowError] = field(default_factory=list)
-    unusable: str | None = None
+    unusable: Message | None = None
     applied: bool = False
     # Copied from the run when the report is made: still readable after the commit (a
     # rebuild of the index empties the session).
@@ -86,7 +87,8 @@ class ImportReport:
                    ("created", "updated", "memberships_added", "archived", "memberships_removed"))
 
     def change_rows(self) -> Iterator[dict[str, Any]]:
-        """The plan row by row, for the preview, the CLI and the downloadable report."""
+        """The plan row by row, for the preview, the CLI and the downloadable report;
+        "changes" is a list of parts (text or Messages) to render in the reader's language."""
         if self.plan is None:
             return
         for planned in self.plan.changes():
@@ -98,28 +100,51 @@ class ImportReport:
                 action = "membership-removed" if missing.shared else "archived"
             yield {"line": None, "action": action, "entry": missing.entry_id,
                    "name": missing.name,
-                   "changes": f"{self.network} ID {missing.external_id}" if missing.external_id
-                   else ""}
+                   "changes": [Message.of(N_("%(network)s ID %(id)s"), network=self.network,
+                                          id=missing.external_id)] if missing.external_id
+                   else []}
 
 
-def describe_changes(planned: Planned) -> str:
+# What the report calls the fields an import changes (the entry form's labels).
+CHANGE_LABELS = {
+    "given_name": N_("Given name"), "family_name": N_("Family name"),
+    "native_name": N_("Name in native script"), "title": N_("Title or function"),
+    "organisation": N_("Organisation"), "organisation_kind": N_("Kind of organisation"),
+    "country": N_("Country"), "city": N_("City"), "address": N_("Address"),
+    "notes": N_("Notes"), "urgent": N_("Available 24/7 for urgent requests"),
+    "urgent_instructions": N_("How to reach them urgently"),
+    "emails": N_("E-mail addresses"), "phones": N_("Phones"), "languages": N_("Languages"),
+    "specialisms": N_("Specialisms"), "last_verified": N_("Last verified on"),
+    "status": N_("Status"), "role": N_("Role"), "external_id": N_("ID in the network"),
+}
+_SHOWN_VALUES = {True: N_("yes"), False: N_("no"), "active": N_("Active"),
+                 "archived": N_("Archived")}
+
+
+def describe_changes(planned: Planned) -> list[str | Message]:
+    """What a planned row changes, part by part; `messages.render` each to read it."""
     if planned.action == "create":
         row = planned.row
-        return "; ".join(part for part in (row.country, row.organisation or "",
-                                           ", ".join(row.emails)) if part)
-    parts = []
+        return [part for part in (row.country, row.organisation or "", ", ".join(row.emails))
+                if part]
+    parts: list[str | Message] = []
     for name, (old, new) in planned.changes.items():
         if name == "membership":
             role, external_id = new
-            parts.append(f"joins as {role}" + (f" ({external_id})" if external_id else ""))
+            parts.append(Message.of(N_("joins as %(role)s (%(id)s)"), role=role, id=external_id)
+                         if external_id else Message.of(N_("joins as %(role)s"), role=role))
         else:
-            parts.append(f"{name}: {_show(old)} → {_show(new)}")
-    return "; ".join(parts)
+            parts.append(Message.of(N_("%(field)s: %(old)s → %(new)s"),
+                                    field=Message(CHANGE_LABELS.get(name, name)),
+                                    old=_show(old), new=_show(new)))
+    return parts
 
 
-def _show(value: Any) -> str:
+def _show(value: Any) -> str | Message:
     if value is None or value == "":
         return "—"
+    if isinstance(value, bool) or value in ("active", "archived"):
+        return Message(_SHOWN_VALUES[value])
     if isinstance(value, list):
         return ", ".join(" ".join(item) if isinstance(item, tuple) else str(item)
                          for item in value) or "—"
@@ -199,17 +224,17 @@ def _import(actor, path, slug, sheet, filename, archive_missing, dry_run, progre
         parsed = parse_file(path, slug, sheet=sheet, filename=shown, roles=network_roles(network))
     except UnusableInput as problem:
         run.status, run.counts = "refused", {}
-        run.errors = [{"line": 0, "column": "", "message": str(problem)}]
+        run.errors = [whole_file_error(problem.message)]
         run.finished_at = utcnow()
         _audit_run(actor, run)
         db.session.flush()
-        return ImportReport(run=run, network=slug, parsed=None, plan=None, unusable=str(problem),
-                            run_id=run.id)
+        return ImportReport(run=run, network=slug, parsed=None, plan=None,
+                            unusable=problem.message, run_id=run.id)
     run.sha256 = parsed.sha256
     if expected_sha256 and parsed.sha256 != expected_sha256:
-        message = gettext("The file is not the one previewed (its SHA-256 differs): upload "
-                          "it again and check the new preview.")
-        run.status, run.errors = "refused", [{"line": 0, "column": "", "message": message}]
+        message = Message(N_("The file is not the one previewed (its SHA-256 differs): upload "
+                             "it again and check the new preview."))
+        run.status, run.errors = "refused", [whole_file_error(message)]
         run.finished_at = utcnow()
         _audit_run(actor, run)
         db.session.flush()
@@ -220,8 +245,7 @@ def _import(actor, path, slug, sheet, filename, archive_missing, dry_run, progre
     errors = sorted([*parsed.errors, *plan.errors], key=lambda error: error.line)
     run.counts = {"rows": parsed.total_rows, "valid_rows": len(parsed.rows) - len(plan.errors),
                   **plan.counts, "errors": len(errors)}
-    run.errors = [{"line": error.line, "column": error.column, "message": error.message}
-                  for error in errors[:MAX_STORED_ERRORS]]
+    run.errors = [error.to_json() for error in errors[:MAX_STORED_ERRORS]]
     report = ImportReport(run=run, network=slug, parsed=parsed, plan=plan, errors=errors)
     if errors:
         run.status = "refused"
@@ -630,7 +654,8 @@ def recent_runs(actor: User, limit: int = 20) -> list[ImportRun]:
     return list(db.session.scalars(query))
 
 
-def errors_of(run: ImportRun) -> Iterable[RowError]:
-    return [RowError(item["line"], item["column"], item["message"]) for item in run.errors or []]
+def whole_file_error(message: Message) -> dict[str, Any]:
+    """How a run keeps a problem of the whole file (line 0, no column)."""
+    return RowError(0, "", message).to_json()
 
 

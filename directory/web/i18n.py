@@ -6,11 +6,12 @@ Arabic pages are right to left.
 from __future__ import annotations
 
 from flask import Flask, abort, has_request_context, redirect, request, url_for
-from flask_babel import get_locale, refresh
+from flask_babel import format_decimal, get_locale, get_translations, refresh
 from flask_login import current_user
 from flask_wtf.csrf import ValidationError, validate_csrf
 
 from directory import vocabulary
+from imports import messages
 
 RTL = {"ar"}
 COOKIE = "lang"
@@ -29,6 +30,12 @@ def select_locale() -> str | None:
 
 def current_locale() -> str:
     return str(get_locale() or "en")
+
+
+def translate(value) -> str:
+    """A Message of the importer (which has no gettext of its own), or a value holding
+    some, in the page's language."""
+    return messages.render(value, get_translations(), format_decimal)
 
 
 def init_app(app: Flask) -> None:

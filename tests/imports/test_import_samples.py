@@ -60,7 +60,7 @@ def test_emj_french_list(parsed):
 def test_emj_list_with_errors_names_exactly_lines_4_8_11():
     result = parse_file(DATA / "emj_directory_with_errors.csv", "emj")
     assert sorted({error.line for error in result.errors}) == [4, 8, 11]
-    messages = {error.line: (error.column, error.message) for error in result.errors}
+    messages = {error.line: (error.column, str(error.message)) for error in result.errors}
     assert messages[4][0] == "Courriel"
     assert "said.bennani(at)justice.ma.example" in messages[4][1]
     assert messages[8] == ("Pays", "unknown country: 'Atlantis'")

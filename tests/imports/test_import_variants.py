@@ -25,7 +25,7 @@ def parse_text(tmp_path, text, network="emj", encoding="utf-8", name="list.csv")
 
 
 def errors_of(parsed):
-    return [(error.line, error.column, error.message) for error in parsed.errors]
+    return [(error.line, error.column, str(error.message)) for error in parsed.errors]
 
 
 # --- header spellings ------------------------------------------------------------------------
@@ -262,7 +262,7 @@ def test_each_bad_value_is_a_row_error(tmp_path, changes, column, message):
     assert len(parsed.errors) == 1, errors_of(parsed)
     [error] = parsed.errors
     assert (error.line, error.column) == (3, column)
-    assert message in error.message
+    assert message in str(error.message)
     assert [good.line for good in parsed.rows] == [2]
     assert parsed.total_rows == 2
 
@@ -285,7 +285,7 @@ def test_unquoted_separator_inside_a_cell(tmp_path):
     parsed = parse_text(tmp_path, "Country,Name,Email\nMA,Bennani, Said,said@justice.ma.example\n")
     [error] = parsed.errors
     assert error.line == 2
-    assert "must be in double quotes" in error.message
+    assert "must be in double quotes" in str(error.message)
 
 
 def test_urgent_column_holding_a_number(tmp_path):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from sqlalchemy import func, select
+from support import csrf_token
 
 from directory.extensions import db
 from directory.models import ContactPoint, ImportRun, Membership, Network
@@ -30,13 +32,25 @@ def run_import(app, path, network, actor_email=None, dry_run=False, **options) -
         report = action(actor, path, network, **options)
         outcome = {"counts": dict(report.run.counts or {}), "status": report.run.status,
                    "errors": [str(error) for error in report.errors],
-                   "unusable": report.unusable, "run_id": report.run.id,
+                   "unusable": report.unusable and str(report.unusable), "run_id": report.run.id,
                    "changes": list(report.change_rows())}
         if report.ok and not dry_run:
             import_service.commit_import(report)
         else:
             commit()
         return outcome
+
+
+def upload(client, path, network="emj", **extra):
+    """Upload a list through the import page, as a signed-in browser."""
+    token = csrf_token(client, "/imports")
+    data = {"csrf_token": token, "network": network,
+            "file": (io.BytesIO(path.read_bytes()), path.name), **extra}
+    return client.post("/imports", data=data, content_type="multipart/form-data")
+
+
+def run_id_of(response) -> int:
+    return int(re.search(r"/imports/(\d+)$", response.headers["Location"]).group(1))
 
 
 def import_samples(app, networks=("emj", "eurojust", "carin")) -> list[dict]:

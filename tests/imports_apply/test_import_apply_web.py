@@ -1,12 +1,11 @@
 """The web import: upload → preview → confirm or cancel → report, and its downloads."""
 
-import io
 import re
 import threading
 import time
 
 import pytest
-from import_apply_support import DATA, SAMPLES, WITH_ERRORS, directory_state
+from import_apply_support import DATA, SAMPLES, WITH_ERRORS, directory_state, run_id_of, upload
 from sqlalchemy import select
 from support import csrf_token
 
@@ -14,17 +13,6 @@ from directory.extensions import db
 from directory.models import ImportRun
 
 pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="sample data not present")
-
-
-def upload(client, path, network="emj", **extra):
-    token = csrf_token(client, "/imports")
-    data = {"csrf_token": token, "network": network,
-            "file": (io.BytesIO(path.read_bytes()), path.name), **extra}
-    return client.post("/imports", data=data, content_type="multipart/form-data")
-
-
-def run_id_of(response) -> int:
-    return int(re.search(r"/imports/(\d+)$", response.headers["Location"]).group(1))
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from flask import (
@@ -40,7 +41,11 @@ from directory.models import ImportRun, Network, User, utcnow
 from directory.services import commit, exports, permissions, rollback
 from directory.services import imports as import_service
 from directory.services.errors import PermissionDenied, ServiceError
+from directory.web.i18n import current_locale, translate
 from directory.web.imports.forms import ConfirmForm, UploadForm
+from imports import RowError, messages
+from imports.messages import N_, Message
+from imports.parse import WHOLE_ROW
 
 blueprint = Blueprint("imports", __name__)
 log = logging.getLogger(__name__)
@@ -69,7 +74,7 @@ def _upload_path(run: ImportRun) -> Path | None:
 
 
 def _changes_path(run_id: int) -> Path:
-    return _folder() / f"{run_id}-changes.csv"
+    return _folder() / f"{run_id}-changes.jsonl"
 
 
 def _progress_path(run_id: int) -> Path:
@@ -89,27 +94,28 @@ def _require_importer(actor: User) -> None:
 
 
 def _write_changes(report: import_service.ImportReport) -> None:
+    """The plan row by row, one JSON line each: its messages are rendered when read, in the
+    reader's language."""
     path = _changes_path(report.run_id)
-    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CHANGE_HEADERS)
+    with open(path, "w", encoding="utf-8") as handle:
         for change in report.change_rows():
-            writer.writerow([exports.neutralise(str(change[key] if change[key] is not None
-                                                    else "")) for key in CHANGE_HEADERS])
+            change["changes"] = messages.encode(change["changes"])
+            handle.write(json.dumps(change, ensure_ascii=False) + "\n")
 
 
-def _read_changes(run_id: int, limit: int) -> list[dict]:
+def _read_changes(run_id: int, limit: int | None = None) -> Iterator[dict]:
+    """The first `limit` changes (all when None), with "changes" as text for the reader."""
     path = _changes_path(run_id)
     if not path.exists():
-        return []
-    shown = []
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        for row in csv.DictReader(handle):
-            shown.append({key: (value.removeprefix("'"))
-                          for key, value in row.items()})
-            if len(shown) >= limit:
-                break
-    return shown
+        return
+    with open(path, encoding="utf-8") as handle:
+        for count, line in enumerate(handle):
+            if limit is not None and count >= limit:
+                return
+            change = json.loads(line)
+            change["changes"] = "; ".join(
+                translate(part) for part in messages.decode(change["changes"]))
+            yield change
 
 
 @blueprint.route("/imports", methods=["GET", "POST"])
@@ -118,7 +124,7 @@ def upload():
     _require_importer(actor)
     networks = _networks(actor)
     form = UploadForm()
-    form.network.choices = [("", "—")] + [(n.slug, n.label(_locale())) for n in networks]
+    form.network.choices = [("", "—")] + [(n.slug, n.label(current_locale())) for n in networks]
     if len(networks) == 1 and request.method == "GET":
         form.network.data = networks[0].slug
     problem = None
@@ -143,7 +149,7 @@ def upload():
         else:
             waiting.unlink(missing_ok=True)
         if report.unusable:
-            problem = report.unusable
+            problem = translate(report.unusable)
         else:
             _write_changes(report)
             return redirect(url_for("imports.report", run_id=report.run_id))
@@ -153,10 +159,14 @@ def upload():
                            networks=networks), status
 
 
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "en")
+def _shown_errors(stored: list[dict]) -> list[dict]:
+    """A run's problems in the reader's language."""
+    shown = []
+    for item in stored:
+        error = RowError.from_json(item)
+        column = _(WHOLE_ROW) if error.column == WHOLE_ROW else error.column
+        shown.append({"line": error.line, "column": column, "message": translate(error.message)})
+    return shown
 
 
 def _progress(run: ImportRun) -> dict | None:
@@ -177,7 +187,7 @@ def report(run_id: int):
     page = max(1, request.args.get("page", 1, type=int) or 1)
     errors = list(run.errors or [])
     pages = max(1, (len(errors) + ERRORS_PER_PAGE - 1) // ERRORS_PER_PAGE)
-    shown_errors = errors[(page - 1) * ERRORS_PER_PAGE: page * ERRORS_PER_PAGE]
+    shown_errors = _shown_errors(errors[(page - 1) * ERRORS_PER_PAGE: page * ERRORS_PER_PAGE])
     progress = _progress(run) if run.status == "running" else None
     counts = run.counts or {}
     changed = sum(counts.get(key, 0) for key in ("created", "updated", "memberships_added"))
@@ -186,7 +196,7 @@ def report(run_id: int):
     page_html = render_template(
         "imports/report.html", run=run, counts=counts, errors=shown_errors,
         error_total=len(errors), error_page=page, error_pages=pages,
-        changes=_read_changes(run.id, SHOWN_CHANGES), change_total=changed + missing,
+        changes=list(_read_changes(run.id, SHOWN_CHANGES)), change_total=changed + missing,
         shown_limit=SHOWN_CHANGES, progress=progress,
         may_confirm=run.status == "previewed" and not run.errors and _upload_path(run) is not None,
         form=ConfirmForm(), refresh=refresh)
@@ -214,7 +224,7 @@ def run_apply(run_id: int, actor_id: int | None, folder: Path) -> None:
     step = _set_progress(run_id, folder)
     try:
         if path is None:
-            raise ServiceError(_("The uploaded file is gone; upload it again."))
+            raise ServiceError(N_("The uploaded file is gone; upload it again."))
         report = import_service.apply(actor, path, run.network, sheet=run.sheet,
                                       filename=run.filename, archive_missing=run.archive_missing,
                                       progress=step, run=run, expected_sha256=run.sha256)
@@ -227,11 +237,14 @@ def run_apply(run_id: int, actor_id: int | None, folder: Path) -> None:
         rollback()
         if not isinstance(error, ServiceError):
             log.exception("Import %s failed", run_id)
-        message = error.message if isinstance(error, ServiceError) else _(
-            "The import failed and nothing was written: %(error)s", error=type(error).__name__)
+        # Kept as a Message: the report shows it in its reader's language (a ServiceError's
+        # text is its English msgid here, with no request to choose a language).
+        message = Message(error.message) if isinstance(error, ServiceError) else Message.of(
+            N_("The import failed and nothing was written: %(error)s"),
+            error=type(error).__name__)
         db.session.execute(update(ImportRun).where(ImportRun.id == run_id).values(
             status="failed", finished_at=utcnow(),
-            errors=[{"line": 0, "column": "", "message": message}]))
+            errors=[import_service.whole_file_error(message)]))
         commit()
     finally:
         _progress_path_in(folder, run_id).unlink(missing_ok=True)
@@ -312,7 +325,8 @@ def errors_csv(run_id: int):
     _require_importer(actor)
     run = import_service.get_run(actor, run_id)
     rows = [["line", "column", "message"]] + [
-        [str(error["line"]), error["column"], error["message"]] for error in run.errors or []]
+        [str(error["line"]), error["column"], error["message"]]
+        for error in _shown_errors(run.errors or [])]
     return _csv_response(rows, f"import-{run.id}-errors.csv")
 
 
@@ -321,11 +335,11 @@ def changes_csv(run_id: int):
     actor = _actor()
     _require_importer(actor)
     run = import_service.get_run(actor, run_id)
-    path = _changes_path(run.id)
-    if not path.exists():
+    if not _changes_path(run.id).exists():
         abort(404)
-    return Response(path.read_bytes(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="import-{run.id}-changes.csv"'})
+    rows = ([change[key] if change[key] is not None else "" for key in CHANGE_HEADERS]
+            for change in _read_changes(run.id))
+    return _csv_response([CHANGE_HEADERS, *rows], f"import-{run.id}-changes.csv")
 
 
 @blueprint.get("/exports")
