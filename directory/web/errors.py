@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, g, jsonify, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from directory.extensions import login_manager
 from directory.services import rollback
 from directory.services.errors import ServiceError
 from directory.web.security import is_api_request
@@ -65,6 +66,13 @@ def init_app(app: Flask) -> None:
     def database_unavailable(error: OperationalError):
         log.error("Database unavailable: %s", error)
         rollback()
+        if "_login_user" not in g:
+            # The user could not be loaded: the page is answered as to a visitor (language
+            # from the browser), without asking the unavailable database again.
+            g._login_user = login_manager.anonymous_user()
+        if "database is locked" in str(error):  # SQLite: another transaction held it too long
+            return error_response(503, _("The directory is busy with a long change (an import "
+                                         "being checked or applied). Try again in a moment."))
         return error_response(503, _("The database is unavailable or not initialised "
                                      "(an administrator runs `counterpart init-db`)."))
 
