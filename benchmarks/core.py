@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import Browser, Instance, report  # noqa: E402
+from harness import Browser, Instance, report
 
 
 def main() -> None:

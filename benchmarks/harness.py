@@ -39,7 +39,7 @@ class Instance:
     def cli(self, *args: str, stdin: str | None = None) -> tuple[float, str]:
         started = time.perf_counter()
         done = subprocess.run([str(BIN / "counterpart"), *args], env=self.env, input=stdin,
-                              capture_output=True, text=True, cwd=ROOT)
+                              capture_output=True, text=True, cwd=ROOT, check=False)
         elapsed = time.perf_counter() - started
         if done.returncode != 0:
             raise SystemExit(f"counterpart {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
@@ -105,7 +105,7 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
     ordered = sorted(samples_ms)
 
     def at(fraction: float) -> float:
-        return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+        return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
     return {"p50": statistics.median(ordered), "p95": at(0.95), "p99": at(0.99),
             "n": len(ordered)}

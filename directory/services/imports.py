@@ -205,17 +205,29 @@ def get_network(slug: str) -> Network:
     return network
 
 
-def _import(actor, path, slug, sheet, filename, archive_missing, dry_run, progress, run,
-            expected_sha256=None) -> ImportReport:
+def start_run(actor: User | None, slug: str, filename: str,
+              status: str = "previewed") -> ImportRun:
+    """Record an import of `filename` into the network `slug` before its file is read (the web
+    shows a long check's progress under its id). Raises PermissionDenied, NotFound."""
     if actor is not None:
         require_network(actor, slug)
-    network = get_network(slug)
+    get_network(slug)
+    run = ImportRun(user_id=actor.id if actor is not None else None,
+                    actor=actor.email if actor is not None else OPERATOR,
+                    network=slug, filename=filename[:300], sha256="", status=status)
+    db.session.add(run)
+    db.session.flush()  # its id names the uploaded file and the progress
+    return run
+
+
+def _import(actor, path, slug, sheet, filename, archive_missing, dry_run, progress, run,
+            expected_sha256=None) -> ImportReport:
     shown = filename or Path(path).name
     if run is None:
-        run = ImportRun(user_id=actor.id if actor is not None else None,
-                        actor=actor.email if actor is not None else OPERATOR,
-                        network=slug, filename=shown[:300], sha256="", status="previewed")
-        db.session.add(run)
+        run = start_run(actor, slug, shown)
+    elif actor is not None:
+        require_network(actor, slug)  # rights may have changed since the run was started
+    network = get_network(slug)
     run.dry_run, run.sheet, run.archive_missing = dry_run, sheet, archive_missing
     run.at = utcnow()
     step = progress or (lambda phase, done, total: None)

@@ -1,8 +1,10 @@
 """The web import: upload → preview → confirm or cancel → report, and its downloads."""
 
+import json
 import re
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from import_apply_support import DATA, SAMPLES, WITH_ERRORS, directory_state, run_id_of, upload
@@ -11,6 +13,8 @@ from support import csrf_token
 
 from directory.extensions import db
 from directory.models import ImportRun
+from directory.services import commit, users
+from directory.services import imports as import_service
 
 pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="sample data not present")
 
@@ -137,10 +141,62 @@ def test_long_import_runs_in_the_background_with_progress(app, secretariat):
         assert 'id="import-progress"' in page and "Refresh to see how far it got" in page
         time.sleep(0.05)
     assert "Imported." in page
+    finish(run_id)
+    assert directory_state(app)["entries"] == 117
+
+
+def finish(run_id: int) -> None:
+    """Wait for the run's background work (a check or an import) to end."""
     for thread in threading.enumerate():
         if thread.name == f"import-{run_id}":
             thread.join(30)
+
+
+def test_a_long_check_goes_on_in_the_background_then_shows_the_preview(app, secretariat):
+    app.config["IMPORT_PREVIEW_WAIT_SECONDS"] = 0  # every check outlasts the request
+    client = secretariat
+    response = upload(client, SAMPLES["emj"])
+    assert response.status_code == 302
+    run_id = run_id_of(response)
+    for _ in range(400):
+        page = client.get(f"/imports/{run_id}").get_data(as_text=True)
+        if "Preview: nothing has been written yet." in page:
+            break
+        assert "Checking the list: nothing has been written yet." in page
+        assert 'id="import-progress"' in page and "Confirm the import" not in page
+        time.sleep(0.05)
+    assert "Entries created" in page and ">117<" in page and "Confirm the import" in page
+    finish(run_id)
+    token = csrf_token(client, f"/imports/{run_id}")
+    client.post(f"/imports/{run_id}/confirm", data={"csrf_token": token})
+    finish(run_id)
     assert directory_state(app)["entries"] == 117
+
+
+def test_a_list_being_checked_shows_how_far_the_check_got(app, secretariat):
+    with app.app_context():
+        actor = users.find_user("emj.sec@users.example")
+        run_id = import_service.start_run(actor, "emj", "big.csv", status="checking").id
+        commit()
+    folder = Path(app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{run_id}.progress").write_text(
+        json.dumps({"phase": "compare", "done": 500, "total": 2000}))
+    page = secretariat.get(f"/imports/{run_id}").get_data(as_text=True)
+    assert "Checking the list: nothing has been written yet." in page
+    assert "Comparing with the directory" in page and "500 / 2,000" in page
+    assert 'data-poll-seconds="2"' in page and 'data-done-link="Show the preview"' in page
+    assert "Confirm the import" not in page
+
+
+def test_an_unusable_file_checked_in_the_background_is_refused_on_its_report(app, secretariat):
+    app.config["IMPORT_PREVIEW_WAIT_SECONDS"] = 0
+    run_id = run_id_of(upload(secretariat, DATA / "README.md"))
+    finish(run_id)
+    page = secretariat.get(f"/imports/{run_id}").get_data(as_text=True)
+    assert "Refused: nothing was written." in page and "README.md" in page
+    assert not list((Path(app.instance_path) / "imports").glob(f"{run_id}.*"))
+    assert directory_state(app)["entries"] == 0
 
 
 def test_prosecutor_and_reporter_cannot_import(app, client, auth, make):

@@ -17,7 +17,6 @@ import logging
 import os
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,6 +54,8 @@ ERRORS_PER_PAGE = 200
 # A run "running" whose progress file has not moved for this long died with its process.
 STALLED_AFTER = 600
 CHANGE_HEADERS = ["line", "action", "entry", "name", "changes"]
+# A run being checked (the preview) or applied: its page shows the progress.
+ACTIVE = ("checking", "running")
 
 
 def _actor() -> User:
@@ -134,25 +135,23 @@ def upload():
         suffix = Path(filename).suffix.lower()
         if suffix not in EXTENSIONS:
             suffix = ".bin"  # the reader says what it is not
-        waiting = _folder() / f"upload-{uuid.uuid4().hex}{suffix}"
-        upload_file.save(waiting)
-        try:
-            report = import_service.preview(
-                actor, waiting, form.network.data, sheet=(form.sheet.data or "").strip() or None,
-                filename=filename, archive_missing=bool(form.archive_missing.data))
-        except ServiceError:
-            waiting.unlink(missing_ok=True)
-            raise
-        commit()
-        if report.ok:
-            waiting.rename(_folder() / f"{report.run_id}{suffix}")
-        else:
-            waiting.unlink(missing_ok=True)
-        if report.unusable:
-            problem = translate(report.unusable)
-        else:
-            _write_changes(report)
-            return redirect(url_for("imports.report", run_id=report.run_id))
+        run = import_service.start_run(actor, form.network.data, filename, status="checking")
+        run.sheet = (form.sheet.data or "").strip() or None
+        run.archive_missing = bool(form.archive_missing.data)
+        run_id, actor_id = run.id, actor.id
+        commit()  # and no more reads while the check writes (SQLite: one writer at a time)
+        path = _folder() / f"{run_id}{suffix}"
+        upload_file.save(path)
+        _set_progress(run_id, _folder())("read", 0, 0)
+        outcome: dict = {}
+        checking = _in_background(run_preview, run_id, actor_id, path, outcome)
+        # A list checked within the wait answers this request, as if checked in it; a longer
+        # one is shown on the report page with its progress (no request outlives the server's
+        # timeout).
+        checking.join(float(current_app.config.get("IMPORT_PREVIEW_WAIT_SECONDS", 10)))
+        if checking.is_alive() or outcome.get("unusable") is None:
+            return redirect(url_for("imports.report", run_id=run_id))
+        problem = translate(outcome["unusable"])
     runs = import_service.recent_runs(actor)
     status = 422 if request.method == "POST" else 200
     return render_template("imports/upload.html", form=form, runs=runs, problem=problem,
@@ -188,11 +187,11 @@ def report(run_id: int):
     errors = list(run.errors or [])
     pages = max(1, (len(errors) + ERRORS_PER_PAGE - 1) // ERRORS_PER_PAGE)
     shown_errors = _shown_errors(errors[(page - 1) * ERRORS_PER_PAGE: page * ERRORS_PER_PAGE])
-    progress = _progress(run) if run.status == "running" else None
+    progress = _progress(run) if run.status in ACTIVE else None
     counts = run.counts or {}
     changed = sum(counts.get(key, 0) for key in ("created", "updated", "memberships_added"))
     missing = counts.get("missing", 0)
-    refresh = run.status == "running" and not (progress or {}).get("stalled")
+    refresh = run.status in ACTIVE and not (progress or {}).get("stalled")
     page_html = render_template(
         "imports/report.html", run=run, counts=counts, errors=shown_errors,
         error_total=len(errors), error_page=page, error_pages=pages,
@@ -215,6 +214,61 @@ def _set_progress(run_id: int, folder: Path):
     return step
 
 
+def _in_background(work, run_id: int, *args) -> threading.Thread:
+    """Run work(run_id, *args) in a thread with its own application context and session."""
+    app = current_app._get_current_object()
+
+    def target() -> None:
+        with app.app_context():
+            try:
+                work(run_id, *args)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=target, name=f"import-{run_id}", daemon=True)
+    thread.start()
+    return thread
+
+
+def run_preview(run_id: int, actor_id: int | None, path: Path, outcome: dict) -> None:
+    """Check the uploaded list at `path` against the directory; writes only the run
+    (previewed or refused) and its changes file, and keeps the file only when it may be
+    confirmed. `outcome["unusable"]`: why the file could not be read, if it could not."""
+    run = db.session.get(ImportRun, run_id)
+    actor = db.session.get(User, actor_id) if actor_id is not None else None
+    folder = path.parent
+    try:
+        report = import_service.preview(actor, path, run.network, sheet=run.sheet,
+                                        filename=run.filename,
+                                        archive_missing=run.archive_missing,
+                                        progress=_set_progress(run_id, folder), run=run)
+        if not report.unusable:
+            _write_changes(report)  # before the commit: the report page finds it complete
+        commit()
+        outcome["unusable"] = report.unusable
+        keep = report.ok
+    except Exception as error:  # noqa: BLE001 - recorded on the run, logged by _record_failure
+        _record_failure(run_id, error)
+        keep = False
+    finally:
+        _progress_path_in(folder, run_id).unlink(missing_ok=True)
+    if not keep:
+        path.unlink(missing_ok=True)
+
+
+def _record_failure(run_id: int, error: Exception) -> None:
+    rollback()
+    if not isinstance(error, ServiceError):
+        log.exception("Import %s failed", run_id)
+    # Kept as a Message: the report shows it in its reader's language (a ServiceError's text is
+    # its English msgid here, with no request to choose a language).
+    message = Message(error.message) if isinstance(error, ServiceError) else Message.of(
+        N_("The import failed and nothing was written: %(error)s"), error=type(error).__name__)
+    db.session.execute(update(ImportRun).where(ImportRun.id == run_id).values(
+        status="failed", finished_at=utcnow(), errors=[import_service.whole_file_error(message)]))
+    commit()
+
+
 def run_apply(run_id: int, actor_id: int | None, folder: Path) -> None:
     """Apply a previewed run (in the request or a background thread, inside an app context)."""
     run = db.session.get(ImportRun, run_id)
@@ -233,19 +287,8 @@ def run_apply(run_id: int, actor_id: int | None, folder: Path) -> None:
             import_service.commit_import(report)
         else:
             commit()
-    except Exception as error:
-        rollback()
-        if not isinstance(error, ServiceError):
-            log.exception("Import %s failed", run_id)
-        # Kept as a Message: the report shows it in its reader's language (a ServiceError's
-        # text is its English msgid here, with no request to choose a language).
-        message = Message(error.message) if isinstance(error, ServiceError) else Message.of(
-            N_("The import failed and nothing was written: %(error)s"),
-            error=type(error).__name__)
-        db.session.execute(update(ImportRun).where(ImportRun.id == run_id).values(
-            status="failed", finished_at=utcnow(),
-            errors=[import_service.whole_file_error(message)]))
-        commit()
+    except Exception as error:  # noqa: BLE001 - recorded on the run, logged by _record_failure
+        _record_failure(run_id, error)
     finally:
         _progress_path_in(folder, run_id).unlink(missing_ok=True)
         if path is not None:
@@ -279,16 +322,7 @@ def confirm(run_id: int):
     if rows <= int(current_app.config.get("IMPORT_SYNC_ROWS", 2000)):
         run_apply(run_id, actor.id, folder)
     else:
-        app = current_app._get_current_object()
-
-        def work() -> None:
-            with app.app_context():
-                try:
-                    run_apply(run_id, actor.id, folder)
-                finally:
-                    db.session.remove()
-
-        threading.Thread(target=work, name=f"import-{run_id}", daemon=True).start()
+        _in_background(run_apply, run_id, actor.id, folder)
     return redirect(url_for("imports.report", run_id=run_id))
 
 
