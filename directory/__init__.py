@@ -54,7 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _enable_sqlite_pragmas(engine: Engine) -> None:
-    """SQLite: foreign keys on, WAL so readers never wait, BEGIN IMMEDIATE for writes."""
+    """SQLite: foreign keys on, WAL, and BEGIN IMMEDIATE, so that a transaction that reads
+    then writes never fails half-way on a lock it could not upgrade."""
     if engine.dialect.name != "sqlite":
         return
 
@@ -72,7 +73,10 @@ def _enable_sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):  # pragma: no cover
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Under WAL a deferred reader neither waits for the writer nor blocks it; it is for
+        # long reads that write nothing (extensions.READ_ONLY).
+        deferred = connection.get_execution_options().get("sqlite_deferred")
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
     engine.dispose()
 

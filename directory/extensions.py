@@ -22,6 +22,10 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# Execution options for a transaction that only reads and must not hold others up:
+# `db.session.connection(execution_options=READ_ONLY)` before its first statement. On SQLite
+# it begins DEFERRED instead of IMMEDIATE (see create_app); PostgreSQL ignores it.
+READ_ONLY = {"sqlite_deferred": True}
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

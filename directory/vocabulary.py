@@ -317,9 +317,20 @@ def languages() -> dict[str, Term]:
     return _languages()
 
 
+def label(vocabulary: str, slug: str, locale: str = "en") -> str:
+    """A slug's label in `locale`, or the slug itself when the vocabulary does not know it.
+
+    `vocabulary` is one of country, language, specialism, organisation_kind, phone_kind,
+    status, channel, purpose.
+    """
+    terms = {"country": countries, "language": languages}.get(vocabulary)
+    found = (terms() if terms else _VOCABULARIES[vocabulary]).get(
+        slug.upper() if vocabulary == "country" else slug)
+    return found.label(locale) if found else slug
+
+
 def country_name(code: str | None, locale: str = "en") -> str:
-    term = countries().get((code or "").upper())
-    return term.label(locale) if term else (code or "")
+    return label("country", code or "", locale)
 
 
 def fold(text: str) -> str:
@@ -340,6 +351,11 @@ def _lookup_table(terms: dict[str, Term]) -> dict[str, str]:
         for name in (term.slug, term.en, term.fr, term.ar, *term.synonyms):
             table.setdefault(fold(name), term.slug)
     return table
+
+
+_VOCABULARIES = {"specialism": SPECIALISMS, "organisation_kind": ORGANISATION_KINDS,
+                 "phone_kind": PHONE_KINDS, "status": STATUSES, "channel": CHANNELS,
+                 "purpose": PURPOSES}
 
 
 @cache

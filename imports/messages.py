@@ -15,7 +15,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-ENGLISH = gettext.NullTranslations()
+from directory import vocabulary
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """Whom a message is rendered for: their catalogue, number format and language."""
+
+    translations: gettext.NullTranslations = field(default_factory=gettext.NullTranslations)
+    number: Callable[[float], str] = "{:,}".format
+    locale: str = "en"
+
+
+ENGLISH = Reader()
 
 
 def N_(template: str) -> str:
@@ -24,11 +36,20 @@ def N_(template: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Label:
+    """A vocabulary value (a country, language, specialism...) shown by its label in the
+    reader's language: `vocabulary` is a name of directory.vocabulary.label."""
+
+    vocabulary: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
     """`template % values`, with `plural` chosen by `count` (ngettext) when given.
 
-    Values are text, numbers (formatted for the reader's language: pass identifiers and line
-    numbers as text), other Messages (translated too) or lists of these (joined with commas).
+    Values are text, numbers (formatted for the reader: pass identifiers and line numbers as
+    text), Labels, other Messages (translated too) or lists of these (joined with commas).
     """
 
     template: str
@@ -47,12 +68,11 @@ class Message:
     def __str__(self) -> str:
         return self.render()
 
-    def render(self, translations: gettext.NullTranslations = ENGLISH,
-               number: Callable[[int], str] = "{:,}".format) -> str:
-        """The text in the language of `translations`; English when the translation is
-        missing or does not fit the values (a catalogue mistake must not hide the problem)."""
-        values = {name: render(value, translations, number)
-                  for name, value in self.values.items()}
+    def render(self, reader: Reader = ENGLISH) -> str:
+        """The text for `reader`; English when the translation is missing or does not fit
+        the values (a catalogue mistake must not hide the problem)."""
+        values = {name: render(value, reader) for name, value in self.values.items()}
+        translations = reader.translations
         if self.plural is not None:
             texts = (translations.ngettext(self.template, self.plural, self.count or 0),
                      self.template if self.count == 1 else self.plural)
@@ -82,23 +102,26 @@ class Message:
                    data.get("plural"), data.get("count"))
 
 
-def render(value: Any, translations: gettext.NullTranslations = ENGLISH,
-           number: Callable[[int], str] = "{:,}".format) -> str:
-    """A value as Message.render shows it: Messages translated, lists joined, numbers
-    formatted."""
+def render(value: Any, reader: Reader = ENGLISH) -> str:
+    """A value as Message.render shows it: Messages translated, Labels in the reader's
+    language, lists joined, numbers formatted."""
     if isinstance(value, Message):
-        return value.render(translations, number)
+        return value.render(reader)
+    if isinstance(value, Label):
+        return vocabulary.label(value.vocabulary, value.slug, reader.locale)
     if isinstance(value, list):
-        return ", ".join(render(item, translations, number) for item in value)
+        return ", ".join(render(item, reader) for item in value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return number(value)
+        return reader.number(value)
     return str(value)
 
 
 def encode(value: Any) -> Any:
-    """JSON for a value that may hold Messages."""
+    """JSON for a value that may hold Messages and Labels."""
     if isinstance(value, Message):
         return value.to_json()
+    if isinstance(value, Label):
+        return {"label": [value.vocabulary, value.slug]}
     if isinstance(value, (list, tuple)):
         return [encode(item) for item in value]
     if isinstance(value, (str, int, float)) or value is None:
@@ -110,6 +133,8 @@ def decode(value: Any) -> Any:
     """The value `encode` was given."""
     if isinstance(value, dict) and "template" in value:
         return Message.from_json(value)
+    if isinstance(value, dict) and "label" in value:
+        return Label(*value["label"])
     if isinstance(value, list):
         return [decode(item) for item in value]
     return value
@@ -119,6 +144,8 @@ class Problem(Exception):
     """An exception carrying a Message: `Problem(template, **values)` or `Problem(message)`."""
 
     def __init__(self, message: str | Message, /, **values: Any):
+        if isinstance(message, Message) and values:
+            raise TypeError("values belong in the Message")
         self.message = message if isinstance(message, Message) else Message(message, values)
         super().__init__(str(self.message))
 

@@ -46,13 +46,14 @@ class RowError:
     def to_json(self) -> dict:
         """How an import run keeps it: the English text, and the message to translate."""
         return {"line": self.line, "column": self.column, "message": str(self.message),
-                "text": self.message.to_json()}
+                "translatable": self.message.to_json()}
 
     @classmethod
     def from_json(cls, data: dict) -> RowError:
-        text = data.get("text")
+        """Also reads runs stored before messages were kept (their English text only)."""
+        kept = data.get("translatable")
         return cls(data["line"], data["column"],
-                   Message.from_json(text) if text else Message(data["message"]))
+                   Message.from_json(kept) if kept else Message(data["message"]))
 
 
 @dataclass(slots=True)

@@ -182,7 +182,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _HIGH_RUN = re.compile(rb"[\xc0-\xff]{3,}")
 
 
-def decode(content: bytes, shown: str = "the file") -> tuple[str, str]:
+def decode(content: bytes, shown: str) -> tuple[str, str]:
     """(text, encoding name): BOM first, then UTF-16 without BOM, strict UTF-8, then
     Windows-1252 — or Windows-1256 when the bytes are runs of Arabic letters.
 

@@ -26,7 +26,7 @@ class ImportRun(db.Model):
     filename: Mapped[str] = mapped_column(String(300))
     sha256: Mapped[str] = mapped_column(String(64))
     dry_run: Mapped[bool] = mapped_column(default=False)
-    # previewed | running | applied | refused | cancelled | failed
+    # checking | previewed | running | applied | refused | cancelled | failed
     status: Mapped[str] = mapped_column(String(20))
     counts: Mapped[dict] = mapped_column(JSON, default=dict)
     errors: Mapped[list] = mapped_column(JSON, default=list)

@@ -22,7 +22,7 @@ from typing import Any
 from flask_babel import gettext
 from sqlalchemy import delete, func, insert, select, update
 
-from directory.extensions import db
+from directory.extensions import READ_ONLY, db
 from directory.models import (
     AuditEntry,
     ContactPoint,
@@ -43,7 +43,7 @@ from directory.services.contacts import record_changes
 from directory.services.errors import NotFound
 from directory.services.permissions import require_network
 from imports import ParsedFile, RowError, UnusableInput, parse_file
-from imports.messages import N_, Message
+from imports.messages import N_, Label, Message
 from imports.plan import Directory, Entry, Member, Plan, Planned, make_plan, row_values
 
 log = logging.getLogger(__name__)
@@ -117,16 +117,17 @@ CHANGE_LABELS = {
     "specialisms": N_("Specialisms"), "last_verified": N_("Last verified on"),
     "status": N_("Status"), "role": N_("Role"), "external_id": N_("ID in the network"),
 }
-_SHOWN_VALUES = {True: N_("yes"), False: N_("no"), "active": N_("Active"),
-                 "archived": N_("Archived")}
+# Fields whose values are slugs of a vocabulary: shown by their label in the reader's language.
+_VOCABULARY_OF = {"country": "country", "organisation_kind": "organisation_kind",
+                  "status": "status", "languages": "language", "specialisms": "specialism"}
 
 
 def describe_changes(planned: Planned) -> list[str | Message]:
     """What a planned row changes, part by part; `messages.render` each to read it."""
     if planned.action == "create":
         row = planned.row
-        return [part for part in (row.country, row.organisation or "", ", ".join(row.emails))
-                if part]
+        return [part for part in (Label("country", row.country) if row.country else "",
+                                  row.organisation or "", ", ".join(row.emails)) if part]
     parts: list[str | Message] = []
     for name, (old, new) in planned.changes.items():
         if name == "membership":
@@ -136,18 +137,24 @@ def describe_changes(planned: Planned) -> list[str | Message]:
         else:
             parts.append(Message.of(N_("%(field)s: %(old)s → %(new)s"),
                                     field=Message(CHANGE_LABELS.get(name, name)),
-                                    old=_show(old), new=_show(new)))
+                                    old=_show(name, old), new=_show(name, new)))
     return parts
 
 
-def _show(value: Any) -> str | Message:
-    if value is None or value == "":
+def _show(name: str, value: Any) -> Any:
+    """A field's value in a change description."""
+    if value is None or value == "" or value == []:
         return "—"
-    if isinstance(value, bool) or value in ("active", "archived"):
-        return Message(_SHOWN_VALUES[value])
+    if isinstance(value, bool):
+        return Message(N_("yes") if value else N_("no"))
+    if name == "phones":
+        return [Message.of(N_("%(number)s (%(kind)s)"), number=number,
+                           kind=Label("phone_kind", kind)) for number, kind in value]
+    if name in _VOCABULARY_OF:
+        slugs = value if isinstance(value, list) else [value]
+        return [Label(_VOCABULARY_OF[name], slug) for slug in slugs]
     if isinstance(value, list):
-        return ", ".join(" ".join(item) if isinstance(item, tuple) else str(item)
-                         for item in value) or "—"
+        return ", ".join(str(item) for item in value)
     if isinstance(value, date):
         return value.isoformat()
     text = str(value)
@@ -158,21 +165,30 @@ def _show(value: Any) -> str | Message:
 
 def preview(actor: User | None, path: str | Path, network: str, sheet: str | None = None,
             filename: str | None = None, archive_missing: bool = False,
-            progress: Progress | None = None, run: ImportRun | None = None) -> ImportReport:
+            progress: Progress | None = None, run: ImportRun | None = None,
+            let_others_write: bool = False) -> ImportReport:
     """What importing the file would do; writes only the ImportRun (status previewed or
-    refused). Raises PermissionDenied, NotFound (no such network)."""
+    refused). Raises PermissionDenied, NotFound (no such network).
+
+    `let_others_write` (for a check in the background): commit the run's start, then read the
+    file and compare it with the directory without holding the database (SQLite takes one
+    writer at a time, and every transaction there begins as a writer), and write the outcome
+    in a short transaction of its own. The caller commits that one as usual."""
     return _import(actor, path, network, sheet, filename, archive_missing, dry_run=True,
-                   progress=progress, run=run)
+                   progress=progress, run=run, let_others_write=let_others_write)
 
 
 def apply(actor: User | None, path: str | Path, network: str, sheet: str | None = None,
           filename: str | None = None, archive_missing: bool = False,
           progress: Progress | None = None, run: ImportRun | None = None,
-          expected_sha256: str | None = None) -> ImportReport:
+          expected_sha256: str | None = None, let_others_write: bool = False) -> ImportReport:
     """Import the file: every row written, or (any row invalid) nothing but a refused
-    ImportRun. `expected_sha256`: the file previewed must be the file applied."""
+    ImportRun. `expected_sha256`: the file previewed must be the file applied.
+    `let_others_write`: commit the run's start and read the file without holding the
+    database; the comparison and the writing stay one transaction."""
     return _import(actor, path, network, sheet, filename, archive_missing, dry_run=False,
-                   progress=progress, run=run, expected_sha256=expected_sha256)
+                   progress=progress, run=run, expected_sha256=expected_sha256,
+                   let_others_write=let_others_write)
 
 
 def commit_import(report: ImportReport) -> None:
@@ -221,19 +237,22 @@ def start_run(actor: User | None, slug: str, filename: str,
 
 
 def _import(actor, path, slug, sheet, filename, archive_missing, dry_run, progress, run,
-            expected_sha256=None) -> ImportReport:
+            expected_sha256=None, let_others_write=False) -> ImportReport:
     shown = filename or Path(path).name
     if run is None:
         run = start_run(actor, slug, shown)
     elif actor is not None:
         require_network(actor, slug)  # rights may have changed since the run was started
     network = get_network(slug)
+    roles = network_roles(network)
     run.dry_run, run.sheet, run.archive_missing = dry_run, sheet, archive_missing
     run.at = utcnow()
+    if let_others_write:
+        db.session.commit()
     step = progress or (lambda phase, done, total: None)
     step("read", 0, 0)
     try:
-        parsed = parse_file(path, slug, sheet=sheet, filename=shown, roles=network_roles(network))
+        parsed = parse_file(path, slug, sheet=sheet, filename=shown, roles=roles)
     except UnusableInput as problem:
         run.status, run.counts = "refused", {}
         run.errors = [whole_file_error(problem.message)]
@@ -242,18 +261,23 @@ def _import(actor, path, slug, sheet, filename, archive_missing, dry_run, progre
         db.session.flush()
         return ImportReport(run=run, network=slug, parsed=None, plan=None,
                             unusable=problem.message, run_id=run.id)
-    run.sha256 = parsed.sha256
     if expected_sha256 and parsed.sha256 != expected_sha256:
         message = Message(N_("The file is not the one previewed (its SHA-256 differs): upload "
                              "it again and check the new preview."))
-        run.status, run.errors = "refused", [whole_file_error(message)]
+        run.sha256, run.status, run.errors = parsed.sha256, "refused", [whole_file_error(message)]
         run.finished_at = utcnow()
         _audit_run(actor, run)
         db.session.flush()
         return ImportReport(run=run, network=slug, parsed=parsed, plan=None, unusable=message,
                             run_id=run.id)
     step("compare", 0, len(parsed.rows))
+    reading_only = let_others_write and dry_run
+    if reading_only:
+        db.session.connection(execution_options=READ_ONLY)
     plan = make_plan(parsed, _directory(network), archive_missing, progress)
+    if reading_only:
+        db.session.rollback()  # nothing was written; the outcome goes in a new transaction
+    run.sha256 = parsed.sha256
     errors = sorted([*parsed.errors, *plan.errors], key=lambda error: error.line)
     run.counts = {"rows": parsed.total_rows, "valid_rows": len(parsed.rows) - len(plan.errors),
                   **plan.counts, "errors": len(errors)}

@@ -70,7 +70,7 @@ def init_app(app: Flask) -> None:
             # The user could not be loaded: the page is answered as to a visitor (language
             # from the browser), without asking the unavailable database again.
             g._login_user = login_manager.anonymous_user()
-        if "database is locked" in str(error):  # SQLite: another transaction held it too long
+        if "database is locked" in str(error.orig):  # SQLite: another transaction held it
             return error_response(503, _("The directory is busy with a long change (an import "
                                          "being checked or applied). Try again in a moment."))
         return error_response(503, _("The database is unavailable or not initialised "

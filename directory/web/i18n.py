@@ -35,7 +35,8 @@ def current_locale() -> str:
 def translate(value) -> str:
     """A Message of the importer (which has no gettext of its own), or a value holding
     some, in the page's language."""
-    return messages.render(value, get_translations(), format_decimal)
+    return messages.render(value, messages.Reader(get_translations(), format_decimal,
+                                                  current_locale()))
 
 
 def init_app(app: Flask) -> None:

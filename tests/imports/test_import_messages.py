@@ -13,15 +13,16 @@ from babel.messages.mofile import write_mo
 from babel.support import Translations
 
 from imports import parse_file
-from imports.messages import Message, message_of
+from imports.messages import Message, Reader, message_of
 from imports.normalise import normalise_languages, normalise_phone
 from imports.parse import RowError
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "directory" / "translations"
 
 
-def catalogue(language: str) -> Translations:
-    return Translations.load(str(TRANSLATIONS), [language])
+def catalogue(language: str) -> Reader:
+    """A reader of that language, with the project's real catalogue."""
+    return Reader(Translations.load(str(TRANSLATIONS), [language]), locale=language)
 
 
 def test_english_text_is_the_template_filled_in():
@@ -55,7 +56,8 @@ def test_french_rendering_translates_nested_messages_and_formats_numbers():
     french = catalogue("fr")
     message = Message.of("is %(length)s characters long; at most %(limit)s are allowed",
                          length=5001, limit=5000)
-    text = message.render(french, lambda number: f"{number:,}".replace(",", "\u202f"))
+    text = message.render(Reader(french.translations,
+                                 lambda number: f"{number:,}".replace(",", "\u202f"), "fr"))
     assert "characters long" not in text
     assert "5\u202f001" in text and "5\u202f000" in text
 
@@ -82,7 +84,7 @@ def test_a_broken_translation_falls_back_to_english_rather_than_failing():
     compiled.seek(0)
     with pytest.raises(ValueError) as raised:
         normalise_phone("12", "FR")
-    text = message_of(raised.value).render(GNUTranslations(compiled))
+    text = message_of(raised.value).render(Reader(GNUTranslations(compiled), locale="fr"))
     assert text == "not a phone number: '12'"
 
 
@@ -99,8 +101,8 @@ def test_every_problem_of_a_bad_list_is_in_the_catalogues(tmp_path):
     parsed = parse_file(path, "emj")
     assert len(parsed.errors) >= 12
     for language in ("fr", "ar"):
-        translations = catalogue(language)
+        reader = catalogue(language)
         for error in parsed.errors:
             english = str(error.message)
-            translated = error.message.render(translations)
+            translated = error.message.render(reader)
             assert translated != english, (language, english)

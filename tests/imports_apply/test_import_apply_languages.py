@@ -75,20 +75,25 @@ def test_an_unusable_file_is_explained_in_arabic(app, login_as, tmp_path):
     assert directory_state(app)["entries"] == 0
 
 
-def test_the_changes_row_by_row_name_fields_in_french(app, login_as, tmp_path):
-    first = write_csv(tmp_path / "v1.csv", HEADER, [["Maroc", "Bennani", "Said",
-                                                     "said@justice.example"]])
+def test_the_changes_row_by_row_name_fields_and_values_in_french(app, login_as, tmp_path):
+    header = [*HEADER, "Domaines", "Tél."]
+    first = write_csv(tmp_path / "v1.csv", header, [[
+        "Maroc", "Bennani", "Said", "said@justice.example", "thb", ""]])
     assert run_import(app, first, "emj")["status"] == "applied"
-    second = write_csv(tmp_path / "v2.csv", HEADER, [["Maroc", "Bennani", "Saïd",
-                                                      "said@justice.example"]])
+    second = write_csv(tmp_path / "v2.csv", header, [[
+        "Maroc", "Bennani", "Saïd", "said@justice.example", "thb; som", "Mobile: 0612345678"]])
     french = login_as("secretariat", networks=("emj",), locale="fr")
     run_id = run_id_of(upload(french, second))
     page = page_text(french.get(f"/imports/{run_id}"))
     assert "Prénom\u00a0: Said → Saïd" in page
+    assert ("Spécialités\u00a0: Traite des êtres humains → Traite des êtres humains, "
+            "Trafic de migrants") in page
+    assert "Téléphones\u00a0: — → +212612345678 (Portable)" in page
     download = french.get(f"/imports/{run_id}/changes.csv").get_data(as_text=True)
     assert "Prénom\u00a0: Said → Saïd" in download
     english = page_text(login_as("admin", locale="en").get(f"/imports/{run_id}"))
     assert "Given name: Said → Saïd" in english
+    assert "Phones: — → +212612345678 (Mobile)" in english
 
 
 def test_the_command_line_keeps_english(app, runner, login_as, bad_list):

@@ -143,6 +143,8 @@
 
   function poll() {
     fetch(window.location.href, { credentials: "same-origin" }).then(function (response) {
+      // A busy or failing server says nothing about the import: ask again later.
+      if (!response.ok) { throw new Error("HTTP " + response.status); }
       return response.text();
     }).then(function (html) {
       var next = new DOMParser().parseFromString(html, "text/html").getElementById("import-progress");

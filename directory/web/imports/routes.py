@@ -3,9 +3,11 @@ and bulk exports of a network or of the current search.
 
 The uploaded file waits in the instance folder (`instance/imports/<run id>.<ext>`, never under
 static) between the preview and the confirmation; the confirmation re-reads it and refuses it if
-its SHA-256 is not the previewed one. Lists of more than IMPORT_SYNC_ROWS rows are applied in a
-background thread that writes its progress to `instance/imports/<run id>.progress`; the report
-page shows it, polled by app.js into a live region (or a refresh link without scripts).
+its SHA-256 is not the previewed one. The check (the preview) runs in a background thread, which
+the upload waits for up to IMPORT_PREVIEW_WAIT_SECONDS; lists of more than IMPORT_SYNC_ROWS rows
+are applied in one too. Both write their progress to `instance/imports/<run id>.progress`; the
+report page shows it, polled by app.js into a live region (or a refresh link without scripts).
+The changes row by row wait in `<run id>-changes.jsonl`, as messages rendered for each reader.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import logging
 import os
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,7 +51,8 @@ from imports.parse import WHOLE_ROW
 
 blueprint = Blueprint("imports", __name__)
 log = logging.getLogger(__name__)
-EXTENSIONS = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls"}
+# Suffixes an upload keeps; any other is saved as .bin (the reader tells files by content).
+EXTENSIONS = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".bin"}
 SHOWN_CHANGES = 200
 ERRORS_PER_PAGE = 200
 # A run "running" whose progress file has not moved for this long died with its process.
@@ -78,8 +82,20 @@ def _changes_path(run_id: int) -> Path:
     return _folder() / f"{run_id}-changes.jsonl"
 
 
+def _legacy_changes_path(run_id: int) -> Path:
+    return _folder() / f"{run_id}-changes.csv"
+
+
 def _progress_path(run_id: int) -> Path:
     return _folder() / f"{run_id}.progress"
+
+
+def _replace(path: Path, write) -> None:
+    """Write a file that a concurrent request may be reading: whole or not at all."""
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        write(handle)
+    os.replace(temporary, path)
 
 
 def _networks(actor: User) -> list[Network]:
@@ -97,17 +113,19 @@ def _require_importer(actor: User) -> None:
 def _write_changes(report: import_service.ImportReport) -> None:
     """The plan row by row, one JSON line each: its messages are rendered when read, in the
     reader's language."""
-    path = _changes_path(report.run_id)
-    with open(path, "w", encoding="utf-8") as handle:
+    def write(handle) -> None:
         for change in report.change_rows():
             change["changes"] = messages.encode(change["changes"])
             handle.write(json.dumps(change, ensure_ascii=False) + "\n")
+
+    _replace(_changes_path(report.run_id), write)
 
 
 def _read_changes(run_id: int, limit: int | None = None) -> Iterator[dict]:
     """The first `limit` changes (all when None), with "changes" as text for the reader."""
     path = _changes_path(run_id)
     if not path.exists():
+        yield from _read_legacy_changes(run_id, limit)
         return
     with open(path, encoding="utf-8") as handle:
         for count, line in enumerate(handle):
@@ -117,6 +135,22 @@ def _read_changes(run_id: int, limit: int | None = None) -> Iterator[dict]:
             change["changes"] = "; ".join(
                 translate(part) for part in messages.decode(change["changes"]))
             yield change
+
+
+def _read_legacy_changes(run_id: int, limit: int | None) -> Iterator[dict]:
+    """Runs recorded before the changes were kept as messages: a CSV of English text."""
+    path = _legacy_changes_path(run_id)
+    if not path.exists():
+        return
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        for count, row in enumerate(csv.DictReader(handle)):
+            if limit is not None and count >= limit:
+                return
+            yield {key: value.removeprefix("'") for key, value in row.items()}
+
+
+def _has_changes(run_id: int) -> bool:
+    return _changes_path(run_id).exists() or _legacy_changes_path(run_id).exists()
 
 
 @blueprint.route("/imports", methods=["GET", "POST"])
@@ -135,14 +169,19 @@ def upload():
         suffix = Path(filename).suffix.lower()
         if suffix not in EXTENSIONS:
             suffix = ".bin"  # the reader says what it is not
-        run = import_service.start_run(actor, form.network.data, filename, status="checking")
+        waiting = _folder() / f"upload-{uuid.uuid4().hex}{suffix}"
+        upload_file.save(waiting)
+        try:
+            run = import_service.start_run(actor, form.network.data, filename, status="checking")
+        except ServiceError:
+            waiting.unlink(missing_ok=True)
+            raise
         run.sheet = (form.sheet.data or "").strip() or None
         run.archive_missing = bool(form.archive_missing.data)
         run_id, actor_id = run.id, actor.id
+        path = waiting.rename(_folder() / f"{run_id}{suffix}")
+        _set_progress(run_id)("read", 0, 0)
         commit()  # and no more reads while the check writes (SQLite: one writer at a time)
-        path = _folder() / f"{run_id}{suffix}"
-        upload_file.save(path)
-        _set_progress(run_id, _folder())("read", 0, 0)
         outcome: dict = {}
         checking = _in_background(run_preview, run_id, actor_id, path, outcome)
         # A list checked within the wait answers this request, as if checked in it; a longer
@@ -204,12 +243,12 @@ def report(run_id: int):
     return Response(page_html)
 
 
-def _set_progress(run_id: int, folder: Path):
-    path = folder / f"{run_id}.progress"
+def _set_progress(run_id: int):
+    path = _progress_path(run_id)
+
     def step(phase: str, done: int, total: int) -> None:
-        temporary = path.with_suffix(".progress-tmp")
-        temporary.write_text(json.dumps({"phase": phase, "done": done, "total": total}))
-        os.replace(temporary, path)
+        _replace(path, lambda handle: json.dump({"phase": phase, "done": done, "total": total},
+                                                handle))
 
     return step
 
@@ -230,18 +269,18 @@ def _in_background(work, run_id: int, *args) -> threading.Thread:
     return thread
 
 
-def run_preview(run_id: int, actor_id: int | None, path: Path, outcome: dict) -> None:
+def run_preview(run_id: int, actor_id: int, path: Path, outcome: dict) -> None:
     """Check the uploaded list at `path` against the directory; writes only the run
-    (previewed or refused) and its changes file, and keeps the file only when it may be
-    confirmed. `outcome["unusable"]`: why the file could not be read, if it could not."""
-    run = db.session.get(ImportRun, run_id)
-    actor = db.session.get(User, actor_id) if actor_id is not None else None
-    folder = path.parent
+    (previewed or refused) and its changes file, and keeps the file only when the import may
+    be confirmed. `outcome["unusable"]`: why the file could not be read, if it could not."""
+    keep = False
     try:
+        run, actor = _run_and_actor(run_id, actor_id)
         report = import_service.preview(actor, path, run.network, sheet=run.sheet,
                                         filename=run.filename,
                                         archive_missing=run.archive_missing,
-                                        progress=_set_progress(run_id, folder), run=run)
+                                        progress=_set_progress(run_id), run=run,
+                                        let_others_write=True)
         if not report.unusable:
             _write_changes(report)  # before the commit: the report page finds it complete
         commit()
@@ -249,39 +288,24 @@ def run_preview(run_id: int, actor_id: int | None, path: Path, outcome: dict) ->
         keep = report.ok
     except Exception as error:  # noqa: BLE001 - recorded on the run, logged by _record_failure
         _record_failure(run_id, error)
-        keep = False
     finally:
-        _progress_path_in(folder, run_id).unlink(missing_ok=True)
-    if not keep:
-        path.unlink(missing_ok=True)
+        _progress_path(run_id).unlink(missing_ok=True)
+        if not keep:
+            path.unlink(missing_ok=True)
 
 
-def _record_failure(run_id: int, error: Exception) -> None:
-    rollback()
-    if not isinstance(error, ServiceError):
-        log.exception("Import %s failed", run_id)
-    # Kept as a Message: the report shows it in its reader's language (a ServiceError's text is
-    # its English msgid here, with no request to choose a language).
-    message = Message(error.message) if isinstance(error, ServiceError) else Message.of(
-        N_("The import failed and nothing was written: %(error)s"), error=type(error).__name__)
-    db.session.execute(update(ImportRun).where(ImportRun.id == run_id).values(
-        status="failed", finished_at=utcnow(), errors=[import_service.whole_file_error(message)]))
-    commit()
-
-
-def run_apply(run_id: int, actor_id: int | None, folder: Path) -> None:
+def run_apply(run_id: int, actor_id: int) -> None:
     """Apply a previewed run (in the request or a background thread, inside an app context)."""
-    run = db.session.get(ImportRun, run_id)
-    actor = db.session.get(User, actor_id) if actor_id is not None else None
-    path = next((p for p in sorted(folder.glob(f"{run_id}.*")) if p.suffix.lower() in EXTENSIONS),
-                None)
-    step = _set_progress(run_id, folder)
+    path = None
     try:
+        run, actor = _run_and_actor(run_id, actor_id)
+        path = _upload_path(run)
         if path is None:
             raise ServiceError(N_("The uploaded file is gone; upload it again."))
         report = import_service.apply(actor, path, run.network, sheet=run.sheet,
                                       filename=run.filename, archive_missing=run.archive_missing,
-                                      progress=step, run=run, expected_sha256=run.sha256)
+                                      progress=_set_progress(run_id), run=run,
+                                      expected_sha256=run.sha256, let_others_write=True)
         _write_changes(report)  # before the commit: the report page finds it complete
         if report.ok:
             import_service.commit_import(report)
@@ -290,13 +314,37 @@ def run_apply(run_id: int, actor_id: int | None, folder: Path) -> None:
     except Exception as error:  # noqa: BLE001 - recorded on the run, logged by _record_failure
         _record_failure(run_id, error)
     finally:
-        _progress_path_in(folder, run_id).unlink(missing_ok=True)
+        _progress_path(run_id).unlink(missing_ok=True)
         if path is not None:
             path.unlink(missing_ok=True)
 
 
-def _progress_path_in(folder: Path, run_id: int) -> Path:
-    return folder / f"{run_id}.progress"
+def _run_and_actor(run_id: int, actor_id: int) -> tuple[ImportRun, User]:
+    run = db.session.get(ImportRun, run_id)
+    actor = db.session.get(User, actor_id)
+    if actor is None or not actor.active:
+        raise ServiceError(N_("The account that started this import no longer exists or is "
+                              "deactivated; nothing was written."))
+    return run, actor
+
+
+def _record_failure(run_id: int, error: Exception) -> None:
+    """Mark the run failed, with a message its readers see in their language."""
+    try:
+        rollback()
+        if not isinstance(error, ServiceError):
+            log.exception("Import %s failed", run_id, exc_info=error)
+        # A ServiceError's text is its English msgid here (no request chose a language).
+        message = Message(error.message) if isinstance(error, ServiceError) else Message.of(
+            N_("The import failed and nothing was written: %(error)s"),
+            error=type(error).__name__)
+        db.session.execute(update(ImportRun).where(ImportRun.id == run_id).values(
+            status="failed", finished_at=utcnow(),
+            errors=[import_service.whole_file_error(message)]))
+        commit()
+    except Exception:  # the database itself failing: the run stays as it was, logged
+        log.exception("Import %s: its failure could not be recorded", run_id)
+        rollback()
 
 
 @blueprint.post("/imports/<int:run_id>/confirm")
@@ -316,13 +364,12 @@ def confirm(run_id: int):
     commit()
     if claimed.rowcount != 1:
         return redirect(url_for("imports.report", run_id=run_id))
-    folder = _folder()
-    _set_progress(run_id, folder)("read", 0, 0)
+    _set_progress(run_id)("read", 0, 0)
     rows = (run.counts or {}).get("rows", 0)
     if rows <= int(current_app.config.get("IMPORT_SYNC_ROWS", 2000)):
-        run_apply(run_id, actor.id, folder)
+        run_apply(run_id, actor.id)
     else:
-        _in_background(run_apply, run_id, actor.id, folder)
+        _in_background(run_apply, run_id, actor.id)
     return redirect(url_for("imports.report", run_id=run_id))
 
 
@@ -369,7 +416,7 @@ def changes_csv(run_id: int):
     actor = _actor()
     _require_importer(actor)
     run = import_service.get_run(actor, run_id)
-    if not _changes_path(run.id).exists():
+    if not _has_changes(run.id):
         abort(404)
     rows = ([change[key] if change[key] is not None else "" for key in CHANGE_HEADERS]
             for change in _read_changes(run.id))
