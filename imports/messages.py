@@ -45,11 +45,23 @@ class Label:
 
 
 @dataclass(frozen=True, slots=True)
+class Localised:
+    """A text the directory keeps in each working language (a network's role): locale → text,
+    English at least."""
+
+    texts: dict[str, str]
+
+    def label(self, locale: str) -> str:
+        return self.texts.get(locale) or self.texts.get("en") or ""
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
     """`template % values`, with `plural` chosen by `count` (ngettext) when given.
 
     Values are text, numbers (formatted for the reader: pass identifiers and line numbers as
-    text), Labels, other Messages (translated too) or lists of these (joined with commas).
+    text), Labels, Localised texts, other Messages (translated too) or lists of these (joined
+    with commas).
     """
 
     template: str
@@ -109,6 +121,8 @@ def render(value: Any, reader: Reader = ENGLISH) -> str:
         return value.render(reader)
     if isinstance(value, Label):
         return vocabulary.label(value.vocabulary, value.slug, reader.locale)
+    if isinstance(value, Localised):
+        return value.label(reader.locale)
     if isinstance(value, list):
         return ", ".join(render(item, reader) for item in value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -122,6 +136,8 @@ def encode(value: Any) -> Any:
         return value.to_json()
     if isinstance(value, Label):
         return {"label": [value.vocabulary, value.slug]}
+    if isinstance(value, Localised):
+        return {"localised": value.texts}
     if isinstance(value, (list, tuple)):
         return [encode(item) for item in value]
     if isinstance(value, (str, int, float)) or value is None:
@@ -135,6 +151,8 @@ def decode(value: Any) -> Any:
         return Message.from_json(value)
     if isinstance(value, dict) and "label" in value:
         return Label(*value["label"])
+    if isinstance(value, dict) and "localised" in value:
+        return Localised(value["localised"])
     if isinstance(value, list):
         return [decode(item) for item in value]
     return value

@@ -43,7 +43,7 @@ from directory.services.contacts import record_changes
 from directory.services.errors import NotFound
 from directory.services.permissions import require_network
 from imports import ParsedFile, RowError, UnusableInput, parse_file
-from imports.messages import N_, Label, Message
+from imports.messages import N_, Label, Localised, Message
 from imports.plan import Directory, Entry, Member, Plan, Planned, make_plan, row_values
 
 log = logging.getLogger(__name__)
@@ -91,9 +91,12 @@ class ImportReport:
         "changes" is a list of parts (text or Messages) to render in the reader's language."""
         if self.plan is None:
             return
+        roles = {role.slug: Localised({"en": role.label_en, "fr": role.label_fr or "",
+                                       "ar": role.label_ar or ""})
+                 for role in get_network(self.network).roles}
         for planned in self.plan.changes():
             yield {"line": planned.line, "action": planned.action, "entry": planned.entry_id,
-                   "name": planned.name, "changes": describe_changes(planned)}
+                   "name": planned.name, "changes": describe_changes(planned, roles)}
         for missing in self.plan.missing:
             action = "missing"
             if self.plan.archive_missing:
@@ -122,8 +125,9 @@ _VOCABULARY_OF = {"country": "country", "organisation_kind": "organisation_kind"
                   "status": "status", "languages": "language", "specialisms": "specialism"}
 
 
-def describe_changes(planned: Planned) -> list[str | Message]:
-    """What a planned row changes, part by part; `messages.render` each to read it."""
+def describe_changes(planned: Planned, roles: dict[str, Localised]) -> list[str | Message]:
+    """What a planned row changes, part by part; `messages.render` each to read it. `roles`:
+    the labels of the network's roles."""
     if planned.action == "create":
         row = planned.row
         return [part for part in (Label("country", row.country) if row.country else "",
@@ -132,19 +136,22 @@ def describe_changes(planned: Planned) -> list[str | Message]:
     for name, (old, new) in planned.changes.items():
         if name == "membership":
             role, external_id = new
+            role = roles.get(role, role)
             parts.append(Message.of(N_("joins as %(role)s (%(id)s)"), role=role, id=external_id)
                          if external_id else Message.of(N_("joins as %(role)s"), role=role))
         else:
             parts.append(Message.of(N_("%(field)s: %(old)s → %(new)s"),
                                     field=Message(CHANGE_LABELS.get(name, name)),
-                                    old=_show(name, old), new=_show(name, new)))
+                                    old=_show(name, old, roles), new=_show(name, new, roles)))
     return parts
 
 
-def _show(name: str, value: Any) -> Any:
+def _show(name: str, value: Any, roles: dict[str, Localised]) -> Any:
     """A field's value in a change description."""
     if value is None or value == "" or value == []:
         return "—"
+    if name == "role":
+        return roles.get(value, value)
     if isinstance(value, bool):
         return Message(N_("yes") if value else N_("no"))
     if name == "phones":

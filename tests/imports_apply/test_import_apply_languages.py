@@ -96,6 +96,18 @@ def test_the_changes_row_by_row_name_fields_and_values_in_french(app, login_as, 
     assert "Phones: — → +212612345678 (Mobile)" in english
 
 
+def test_joining_a_network_names_the_role_by_its_french_label(app, login_as, tmp_path):
+    listed = write_csv(tmp_path / "eurojust.csv", HEADER, [["Maroc", "Bennani", "Said",
+                                                          "said@justice.example"]])
+    assert run_import(app, listed, "eurojust")["status"] == "applied"
+    emj = write_csv(tmp_path / "emj.csv", [*HEADER, "Type"], [[
+        "Maroc", "Bennani", "Said", "said@justice.example", "Point de contact"]])
+    french = login_as("secretariat", networks=("emj",), locale="fr")
+    page = page_text(french.get(f"/imports/{run_id_of(upload(french, emj))}"))
+    assert "rejoint le réseau en tant que Point de contact" in page
+    assert "en tant que contact-point" not in page
+
+
 def test_the_command_line_keeps_english(app, runner, login_as, bad_list):
     result = runner.invoke(args=["import", str(bad_list), "--network", "emj"])
     assert result.exit_code == 1
