@@ -4,6 +4,7 @@ time), and whatever stops the check leaves a failed run and no file behind."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from support import csrf_token
 
 from directory.extensions import db
-from directory.models import ImportRun, User
+from directory.models import ImportRun, User, utcnow
 from directory.services import commit, users
 from directory.services import imports as import_service
 from directory.web.imports.routes import run_preview
@@ -108,3 +109,16 @@ def test_a_run_recorded_before_changes_were_kept_as_messages_still_shows_them(ap
     assert "Said Bennani" in page and "MA; said@x.example" in page
     download = browser.get(f"/imports/{run_id}/changes.csv").get_data(as_text=True)
     assert "Said Bennani" in download
+
+
+def test_a_check_whose_process_ended_before_any_progress_says_so(app, login_as):
+    browser = login_as("admin")
+    with app.app_context():
+        admin = db.session.scalars(select(User).where(User.role == "admin")).first()
+        run = import_service.start_run(admin, "emj", "lost.csv", status="checking")
+        run.at = utcnow() - timedelta(hours=1)  # and no progress file: the server restarted
+        commit()
+        run_id = run.id
+    page = browser.get(f"/imports/{run_id}").get_data(as_text=True)
+    assert "This import stopped answering" in page
+    assert "data-poll-seconds" not in page

@@ -21,6 +21,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
 
 from flask import (
@@ -208,12 +209,16 @@ def _shown_errors(stored: list[dict]) -> list[dict]:
 
 
 def _progress(run: ImportRun) -> dict | None:
+    """How far an active run got; "stalled" when its progress has not moved (or never
+    appeared) for STALLED_AFTER seconds: its process ended."""
     path = _progress_path(run.id)
     try:
         progress = json.loads(path.read_text())
+        moved = path.stat().st_mtime
     except (OSError, ValueError):
-        return None
-    progress["stalled"] = time.time() - path.stat().st_mtime > STALLED_AFTER
+        started = run.at.replace(tzinfo=UTC).timestamp()
+        return {"stalled": True} if time.time() - started > STALLED_AFTER else None
+    progress["stalled"] = time.time() - moved > STALLED_AFTER
     return progress
 
 
