@@ -31,6 +31,7 @@ def test_row_problems_are_shown_in_the_readers_language(app, login_as, bad_list)
     run_id = run_id_of(upload(french, bad_list))
     page = page_text(french.get(f"/imports/{run_id}"))
     assert "pays inconnu\u00a0: 'Narnia'" in page
+    assert "Annuaire EMJ" in page  # the network by its French name
     assert "l'adresse électronique said@justice.example figure déjà à la ligne 2" in page
     assert "unknown country" not in page and "is already on line" not in page
 

@@ -195,7 +195,13 @@ def upload():
     runs = import_service.recent_runs(actor)
     status = 422 if request.method == "POST" else 200
     return render_template("imports/upload.html", form=form, runs=runs, problem=problem,
-                           networks=networks), status
+                           networks=networks, network_labels=_network_labels()), status
+
+
+def _network_labels() -> dict[str, str]:
+    """Each network's name in the page's language, for the runs' pages."""
+    return {network.slug: network.label(current_locale())
+            for network in db.session.scalars(select(Network))}
 
 
 def _shown_errors(stored: list[dict]) -> list[dict]:
@@ -237,7 +243,7 @@ def report(run_id: int):
     missing = counts.get("missing", 0)
     refresh = run.status in ACTIVE and not (progress or {}).get("stalled")
     page_html = render_template(
-        "imports/report.html", run=run, counts=counts, errors=shown_errors,
+        "imports/report.html", run=run, network_labels=_network_labels(), counts=counts, errors=shown_errors,
         error_total=len(errors), error_page=page, error_pages=pages,
         changes=list(_read_changes(run.id, SHOWN_CHANGES)), change_total=changed + missing,
         shown_limit=SHOWN_CHANGES, progress=progress,
