@@ -13,7 +13,7 @@ from babel.messages.mofile import write_mo
 from babel.support import Translations
 
 from imports import parse_file
-from imports.messages import Message, Reader, message_of
+from imports.messages import Label, Localised, Message, Reader, message_of
 from imports.normalise import normalise_languages, normalise_phone
 from imports.parse import RowError
 
@@ -40,6 +40,19 @@ def test_a_message_survives_its_json_round_trip_with_nested_messages_and_lists()
     assert str(Message.from_json(stored)) == (
         "list.csv has no column for the country (a header such as Country or Pays); "
         "columns recognised: 'Nom', 'Mail'.")
+
+
+def test_labels_and_localised_texts_render_in_the_readers_language_after_storage():
+    message = Message.of("%(field)s: %(old)s → %(new)s", field="Role",
+                         old=[Label("specialism", "thb"), Label("country", "MA")],
+                         new=Localised({"en": "Contact point", "fr": "Point de contact"}))
+    stored = Message.from_json(json.loads(json.dumps(message.to_json())))
+    assert stored == message
+    assert str(stored) == "Role: Trafficking in human beings, Morocco → Contact point"
+    assert stored.render(catalogue("fr")) == (
+        "Role\u00a0: Traite des êtres humains, Maroc → Point de contact")
+    # No Arabic label for the role: its English one rather than nothing.
+    assert "Contact point" in stored.render(catalogue("ar"))
 
 
 def test_row_error_keeps_english_text_and_the_message_to_translate():
