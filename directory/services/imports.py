@@ -287,7 +287,8 @@ def _import(actor, path, slug, sheet, filename, archive_missing, dry_run, progre
     run.sha256 = parsed.sha256
     errors = sorted([*parsed.errors, *plan.errors], key=lambda error: error.line)
     run.counts = {"rows": parsed.total_rows, "valid_rows": len(parsed.rows) - len(plan.errors),
-                  **plan.counts, "errors": len(errors)}
+                  **plan.counts, "errors": len(errors),
+                  "rows_with_errors": len({error.line for error in errors})}
     run.errors = [error.to_json() for error in errors[:MAX_STORED_ERRORS]]
     report = ImportReport(run=run, network=slug, parsed=parsed, plan=plan, errors=errors)
     if errors:

@@ -4,6 +4,7 @@ whoever uploaded the list; the command line keeps English."""
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from import_apply_support import directory_state, run_id_of, run_import, upload, write_csv
@@ -43,6 +44,17 @@ def test_row_problems_are_shown_in_the_readers_language(app, login_as, bad_list)
     english = page_text(login_as("admin", locale="en").get(f"/imports/{run_id}"))
     assert "unknown country: 'Narnia'" in english
     assert directory_state(app)["entries"] == 0
+
+
+def test_rows_with_a_problem_are_counted_once_however_many_problems(login_as, tmp_path):
+    listed = write_csv(tmp_path / "deux.csv", HEADER, [
+        ["Narnia", "Bennani", "Said", "nobody"],
+        ["Maroc", "Idrissi", "Omar", "omar@justice.example"],
+    ])
+    french = login_as("secretariat", networks=("emj",), locale="fr")
+    page = page_text(french.get(f"/imports/{run_id_of(upload(french, listed))}"))
+    assert re.search(r"Lignes comportant un problème</th><td>1</td>", page)
+    assert "3 problèmes" in page  # unknown country, not an address, so no address
 
 
 def test_problems_download_in_the_readers_language(login_as, bad_list):
