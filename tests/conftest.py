@@ -14,9 +14,8 @@ from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, text
-from support import PASSWORD, csrf_token, make_app, sign_in
+from support import PASSWORD, close_app, csrf_token, make_app, sign_in
 
-from directory.extensions import db
 from directory.services import commit, contacts, schema, users
 
 POSTGRES_URL = os.environ.get("COUNTERPART_TEST_DATABASE_URL")
@@ -46,12 +45,7 @@ def app(tmp_path, database_url):
     with app.app_context():
         schema.init_db()
     yield app
-    with app.app_context():
-        index = app.extensions.get("counterpart_index")
-        if index is not None:
-            index.close()
-        db.session.remove()
-        db.engine.dispose()
+    close_app(app)
 
 
 @pytest.fixture

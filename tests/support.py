@@ -6,8 +6,10 @@ Importable as `support` from any test module (pytest puts the tests folder on sy
 from __future__ import annotations
 
 import re
+import subprocess
 
 from directory import create_app
+from directory.extensions import db
 
 PASSWORD = "correct horse battery staple"
 
@@ -56,6 +58,26 @@ TEST_CONFIG = {
     "USAGE_FLUSH_SECONDS": 0,
     "PASSWORD_HASHING": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
 }
+
+
+def close_app(app) -> None:
+    """Release an app instance made for a test: its index's files and its database pool."""
+    with app.app_context():
+        index = app.extensions.get("counterpart_index")
+        if index is not None:
+            index.close()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def stop_process(process) -> None:
+    """Stop a server the test started: politely, then for good."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
 
 
 def make_app(database_url: str, index_dir, **config):

@@ -18,13 +18,11 @@ def labels(terms) -> str:
 
 
 def language_label(code: str) -> str:
-    term = vocabulary.languages().get(code)
-    return term.label(current_locale()) if term else code
+    return vocabulary.label("language", code, current_locale())
 
 
 def specialism_label(slug: str) -> str:
-    term = vocabulary.SPECIALISMS.get(slug)
-    return term.label(current_locale()) if term else slug
+    return vocabulary.label("specialism", slug, current_locale())
 
 
 def facet_label(facet: str, value: str, networks: dict, specialisms: dict) -> str:
@@ -38,8 +36,7 @@ def facet_label(facet: str, value: str, networks: dict, specialisms: dict) -> st
     if facet == "language":
         return language_label(value)
     if facet == "kind":
-        term = vocabulary.ORGANISATION_KINDS.get(value)
-        return term.label(locale) if term else value
+        return vocabulary.label("organisation_kind", value, locale)
     if facet == "urgent":
         return gettext("Available 24/7")
     if facet == "verified":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-from support import make_app
+from support import close_app, make_app
 
 from directory.extensions import db
 
@@ -32,6 +32,4 @@ def second_app(app, database_url, tmp_path):
 
     yield build
     for other in made:
-        with other.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        close_app(other)

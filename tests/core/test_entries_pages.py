@@ -7,9 +7,6 @@ from datetime import date, timedelta
 import pytest
 from core_support import page_token
 
-from directory import create_app
-from directory.extensions import db
-
 TODAY = date.today()
 
 
@@ -161,24 +158,15 @@ def test_stale_list_shows_only_the_secretariats_networks(login_as, make):
 
 
 @pytest.fixture
-def app_with_env(database_url, tmp_path, monkeypatch):
+def app_with_env(second_app, monkeypatch):
     """A second instance on the same database, configured through COUNTERPART_* variables."""
-    made = []
 
     def build(**environment):
         for name, value in environment.items():
             monkeypatch.setenv(f"COUNTERPART_{name}", value)
-        other = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
-                            "DATABASE_URL": database_url,
-                            "INDEX_DIR": str(tmp_path / f"index-{len(made)}")})
-        made.append(other)
-        return other
+        return second_app()
 
-    yield build
-    for other in made:
-        with other.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    return build
 
 
 def test_stale_after_days_is_configurable(app, make, app_with_env):

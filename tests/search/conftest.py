@@ -9,9 +9,8 @@ import uuid
 import pytest
 from search_support import load_directory, sign_in
 from sqlalchemy import create_engine, text
-from support import make_app
+from support import close_app, make_app
 
-from directory.extensions import db
 from directory.services import commit, schema, users
 
 POSTGRES_URL = os.environ.get("COUNTERPART_TEST_DATABASE_URL")
@@ -35,15 +34,6 @@ def _drop_schema(base_url: str, name: str) -> None:
     with engine.connect() as connection:
         connection.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
     engine.dispose()
-
-
-def close_app(app) -> None:
-    with app.app_context():
-        index = app.extensions.get("counterpart_index")
-        if index is not None:
-            index.close()
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from search_support import admin_user, sign_in
 from sqlalchemy import select
+from support import close_app
 from whoosh.index import open_dir
 
 from directory import create_app
@@ -105,10 +106,7 @@ def test_changes_committed_without_catch_up_reach_a_new_instance(app, api, make)
         response = client.get("/api/v1/search?q=Caughtlater", headers=headers)
         assert [r["id"] for r in response.get_json()["results"]] == [entry]
     finally:
-        with other.app_context():
-            other.extensions["counterpart_index"].close()
-            db.session.remove()
-            db.engine.dispose()
+        close_app(other)
     assert found(admin, "Caughtlater") == [entry]
 
 
@@ -155,10 +153,7 @@ def test_a_deleted_index_is_rebuilt_at_start_and_on_the_next_catch_up(app, api, 
         with other.app_context():
             assert search_index().exists()
     finally:
-        with other.app_context():
-            other.extensions["counterpart_index"].close()
-            db.session.remove()
-            db.engine.dispose()
+        close_app(other)
     assert found(admin, "Survivor") == [first]
     # Deleted under a running instance: the next catch-up (a write or a search) rebuilds it.
     shutil.rmtree(index_dir)
@@ -231,10 +226,7 @@ def test_a_damaged_index_is_a_clear_503_until_reindex(app, api, make, restart):
         assert found(admin, "Repaired") == [entry]
     finally:
         if restart:
-            with target.app_context():
-                target.extensions["counterpart_index"].close()
-                db.session.remove()
-                db.engine.dispose()
+            close_app(target)
 
 
 def test_index_bug_a_write_on_a_damaged_index_leaks_no_file_handle(app, api, make):

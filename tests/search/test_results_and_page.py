@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 from search_support import PASSWORD, admin_user, sign_in, target_payload, text_of
+from support import close_app
 
 from directory import create_app
-from directory.extensions import db
 from directory.services import commit, contacts, schema, users
 
 
@@ -157,10 +157,7 @@ def stale_app(tmp_path, database_url):
     with app.app_context():
         schema.init_db()
     yield app
-    with app.app_context():
-        app.extensions["counterpart_index"].close()
-        db.session.remove()
-        db.engine.dispose()
+    close_app(app)
 
 
 def test_stale_follows_stale_after_days(stale_app):

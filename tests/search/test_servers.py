@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 from search_support import bearer
+from support import close_app, stop_process
 
 from directory import create_app
-from directory.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_URL = os.environ.get("COUNTERPART_TEST_DATABASE_URL") or ""
@@ -73,12 +73,7 @@ def gunicorn(app, database_url, tmp_path):
         assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()
         yield base, lambda: (log.flush(), (tmp_path / "gunicorn.log").read_text())[1]
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_process(process)
         log.close()
 
 
@@ -177,9 +172,4 @@ def test_two_instances_with_their_own_indexes_on_one_postgresql_see_each_others_
         assert Path(app.config["INDEX_DIR"]) != Path(other.config["INDEX_DIR"])
         assert (tmp_path / "index-2" / "CURRENT").exists()
     finally:
-        with other.app_context():
-            index = other.extensions.get("counterpart_index")
-            if index is not None:
-                index.close()
-            db.session.remove()
-            db.engine.dispose()
+        close_app(other)
