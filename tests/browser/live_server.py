@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from browser_support import ENTRIES, PASSWORD, ROOT, USERS
+from support import stop_process
 
 BIN = Path(sys.executable).parent
 CHROMIUM = Path(os.environ.get("COUNTERPART_CHROMIUM", "/usr/bin/chromium"))
@@ -165,12 +166,7 @@ def running_server(folder: Path, demo_entries: int = 60) -> Iterator[LiveServer]
         yield server
     finally:
         if process is not None:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
+            stop_process(process)
         if log is not None:
             log.close()
         drop_database()

@@ -12,6 +12,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+# Run as a script: the shared test helpers (tests/support.py) are importable as under pytest.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from browser_support import LANGUAGES, ROOT, choose_language, sign_in, upload_list
 from live_server import CHROMIUM, CHROMIUM_ARGS, running_server
 from playwright.sync_api import sync_playwright
