@@ -12,15 +12,15 @@ from sqlalchemy.engine import Engine
 from directory.config import configure
 from directory.extensions import babel, csrf, db, login_manager
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "directory" / "static"),
+        template_folder=str(PACKAGE / "templates"),
+        static_folder=str(PACKAGE / "static"),
     )
     configure(app, test_config)
     if int(app.config["PROXY_COUNT"]):

@@ -12,7 +12,7 @@ from directory import vocabulary
 from directory.extensions import db
 from directory.models import ChangeCounter, Network, NetworkRole, Specialism
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
 def alembic_config() -> Config:

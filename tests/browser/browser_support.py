@@ -8,8 +8,7 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# The networks' sample lists, in the shared folder beside the repository.
-SAMPLES = ROOT.parent / "shared" / "data"
+SAMPLES = ROOT / "tests" / "data"  # the networks' sample lists
 PASSWORD = "correct horse battery staple"
 LANGUAGES = ("en", "fr", "ar")
 # Who signs in: one user per role (the secretariat maintains EMJ).

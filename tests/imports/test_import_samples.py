@@ -1,20 +1,11 @@
-"""The networks' sample lists in ../shared/data parse as the README says they must."""
+"""The networks' sample lists in tests/data parse as the README says they must."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
+from samples import SAMPLES, WITH_ERRORS
 
 from imports import parse_file
-
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-SAMPLES = {
-    "emj": DATA / "emj_directory.csv",
-    "eurojust": DATA / "eurojust_contact_points.csv",
-    "carin": DATA / "carin_contact_points.xlsx",
-}
-
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="sample data not present")
 
 
 def by_id(parsed):
@@ -58,7 +49,7 @@ def test_emj_french_list(parsed):
 
 
 def test_emj_list_with_errors_names_exactly_lines_4_8_11():
-    result = parse_file(DATA / "emj_directory_with_errors.csv", "emj")
+    result = parse_file(WITH_ERRORS, "emj")
     assert sorted({error.line for error in result.errors}) == [4, 8, 11]
     messages = {error.line: (error.column, str(error.message)) for error in result.errors}
     assert messages[4][0] == "Courriel"

@@ -7,6 +7,7 @@ import io
 import re
 from pathlib import Path
 
+from samples import DATA, SAMPLES, WITH_ERRORS  # noqa: F401  (re-exported)
 from sqlalchemy import func, select
 from support import csrf_token
 
@@ -14,14 +15,6 @@ from directory.extensions import db
 from directory.models import ContactPoint, ImportRun, Membership, Network
 from directory.services import commit, users
 from directory.services import imports as import_service
-
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-SAMPLES = {
-    "emj": DATA / "emj_directory.csv",
-    "eurojust": DATA / "eurojust_contact_points.csv",
-    "carin": DATA / "carin_contact_points.xlsx",
-}
-WITH_ERRORS = DATA / "emj_directory_with_errors.csv"
 
 
 def run_import(app, path, network, actor_email=None, dry_run=False, **options) -> dict:

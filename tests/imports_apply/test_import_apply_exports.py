@@ -6,14 +6,12 @@ import io
 import openpyxl
 import pytest
 import vobject
-from import_apply_support import DATA, SAMPLES, directory_state, import_samples, run_import
+from import_apply_support import SAMPLES, directory_state, import_samples, run_import
 from sqlalchemy import select
 
 from directory.extensions import db
 from directory.models import AuditEntry
 from directory.services import exports
-
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="sample data not present")
 
 
 @pytest.fixture

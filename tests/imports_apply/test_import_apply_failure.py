@@ -2,7 +2,7 @@
 and who may import, checked by the service itself."""
 
 import pytest
-from import_apply_support import DATA, SAMPLES, directory_state, run_import
+from import_apply_support import SAMPLES, directory_state, run_import
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -12,8 +12,6 @@ from directory.models.import_run import ImportSnapshot
 from directory.services import imports as import_service
 from directory.services import rollback, users
 from directory.services.errors import PermissionDenied
-
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="sample data not present")
 
 
 def test_failure_half_way_leaves_the_database_as_it_was(app, make, api):

@@ -1,8 +1,6 @@
 """The networks' sample lists imported into the directory, through the service and the CLI."""
 
-import pytest
 from import_apply_support import (
-    DATA,
     SAMPLES,
     WITH_ERRORS,
     directory_state,
@@ -13,8 +11,6 @@ from sqlalchemy import select
 
 from directory.extensions import db
 from directory.models import AuditEntry, ImportRun
-
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="sample data not present")
 
 
 def test_three_lists_give_300_entries_and_412_memberships(app):

@@ -16,8 +16,6 @@ from directory.models import ImportRun
 from directory.services import commit, users
 from directory.services import imports as import_service
 
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="sample data not present")
-
 
 @pytest.fixture
 def secretariat(client, auth, make):
