@@ -30,6 +30,7 @@ from directory.models import (
 )
 from directory.services import audit
 from directory.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from directory.services.numbers import as_whole_number, parse_whole_number
 from directory.services.permissions import require_log_contacts
 
 PLANS = tuple(vocabulary.PLANS)
@@ -172,11 +173,11 @@ def validate(payload: Any, today: date | None = None) -> tuple[dict[str, Any], C
     if raw_id in (None, ""):
         errors["contact_point_id"] = gettext(
             "This field is required: the id of the counterpart's entry.")
-    elif isinstance(raw_id, bool) or not (
-            isinstance(raw_id, int) or (isinstance(raw_id, str) and raw_id.strip().isdigit())):
+    elif as_whole_number(raw_id) is None:
         errors["contact_point_id"] = gettext("Must be the id (a whole number) of an entry.")
     else:
-        contact_point = db.session.get(ContactPoint, int(raw_id))
+        number = parse_whole_number(raw_id)  # None past MAX_ID: no such entry
+        contact_point = db.session.get(ContactPoint, number) if number else None
         if contact_point is None:
             errors["contact_point_id"] = gettext("There is no entry %(id)s.", id=raw_id)
         else:

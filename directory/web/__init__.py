@@ -20,7 +20,7 @@ MENU = (
 
 
 def register_blueprints(app: Flask) -> None:
-    from directory.web import errors, templating
+    from directory.web import errors, limits, templating
     from directory.web.admin.routes import blueprint as admin
     from directory.web.api import blueprint as api
     from directory.web.api import events as _api_events  # noqa: F401
@@ -32,6 +32,7 @@ def register_blueprints(app: Flask) -> None:
     from directory.web.reports.routes import blueprint as reports
     from directory.web.search.routes import blueprint as search
 
+    limits.init_app(app)
     for blueprint in (auth, search, contacts, events, reports, imports, admin, api):
         app.register_blueprint(blueprint)
     errors.init_app(app)
