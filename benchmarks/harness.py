@@ -31,7 +31,8 @@ class Instance:
         self.folder = Path(tempfile.mkdtemp(prefix="counterpart-bench-"))
         self.env = {
             **os.environ,
-            "COUNTERPART_DATABASE_URL": database_url or f"sqlite:///{self.folder / 'bench.sqlite3'}",
+            "COUNTERPART_DATABASE_URL": (database_url
+                                         or f"sqlite:///{self.folder / 'bench.sqlite3'}"),
             "COUNTERPART_INDEX_DIR": str(self.folder / "index"),
             "COUNTERPART_SECRET_KEY": "benchmark-secret",
         }

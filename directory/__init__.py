@@ -49,7 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         _enable_sqlite_pragmas(db.engine)
         if not app.config.get("TESTING") or app.config.get("INDEX_ON_START"):
-            _rebuild_missing_index(app)
+            _rebuild_missing_index()
     return app
 
 
@@ -81,7 +81,7 @@ def _enable_sqlite_pragmas(engine: Engine) -> None:
     engine.dispose()
 
 
-def _rebuild_missing_index(app: Flask) -> None:
+def _rebuild_missing_index() -> None:
     """A missing index is rebuilt from the database when the app starts."""
     from directory.services import schema, search
 

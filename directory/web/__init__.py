@@ -11,7 +11,7 @@ from directory.services import permissions
 # (endpoint, label, who sees it) — entries whose blueprint is not registered are skipped.
 MENU = (
     ("events.mine", _l("My contacts"), permissions.can_log_contacts),
-    ("reports.indicators_page", _l("Indicators"), lambda user: True),
+    ("reports.indicators_page", _l("Indicators"), lambda _user: True),
     ("contacts.create", _l("New entry"), lambda user: permissions.can_maintain(user)),
     ("contacts.stale", _l("To re-verify"), lambda user: permissions.can_maintain(user)),
     ("imports.upload", _l("Import"), lambda user: permissions.can_maintain(user)),
