@@ -55,10 +55,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-## The API fuzzed from its OpenAPI document (schemathesis) against a real gunicorn: no 500, no
-## answer outside the document. A fixed seed and number of examples; about 2 minutes.
+## The API fuzzed from its OpenAPI document (schemathesis) against a real gunicorn, on SQLite
+## then on PostgreSQL: no 500, no answer outside the document. A fixed seed and number of
+## examples per operation; about a minute each.
 fuzz: install
 	$(BIN)/python benchmarks/fuzz.py
+	$(BIN)/python benchmarks/fuzz.py --database $(POSTGRES_TEST_URL)
 
 ## 8 clients for 60 s against gunicorn (search, entry reads, contact logging, an import), then
 ## the same on PostgreSQL with a restart of the server in the middle. Ends non-zero on any

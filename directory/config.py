@@ -51,6 +51,9 @@ def configure(app: Flask, test_config: dict | None = None) -> None:
         LOGIN_FAILURES_PER_ADDRESS=20,
         LOGIN_WINDOW_MINUTES=15,
         INDEX_LOCK_TIMEOUT=5.0,
+        # PostgreSQL: how long a new connection is retried while the server (re)starts, so
+        # that a restart costs only the requests whose transaction it cut.
+        DATABASE_WAIT_SECONDS=10.0,
         # Searches and entry views are counted in memory and written at most this often.
         USAGE_FLUSH_SECONDS=30,
         # Proxies in front of the app whose X-Forwarded-For to trust (0: none), so that
