@@ -156,10 +156,11 @@ def test_a_nul_character_is_refused_everywhere_with_the_field_named(api, login_a
     response = admin.patch(f"/api/v1/contact-points/{entry}", json={"city": "Ra\x00bat"})
     assert response.status_code == 400
     assert admin.get(f"/api/v1/contact-points/{entry}").json["city"] != "Ra\x00bat"
-    for path in ("/api/v1/search", "/api/v1/contact-points"):
-        response = admin.get(path, query_string={"country": "M\x00A"})
+    for path, argument in [("/api/v1/search", "q"), ("/api/v1/search", "country"),
+                           ("/api/v1/contact-points", "country")]:
+        response = admin.get(path, query_string={argument: "M\x00A"})
         assert response.status_code == 400
-        assert response.json["error"]["fields"] == {"country": "Not valid."}
+        assert response.json["error"]["fields"] == {argument: "Not valid."}
     browser = login_as("admin")
     assert browser.get("/", query_string={"q": "a\x00b"}).status_code == 400
     token = csrf_token(browser, f"/contact-points/{entry}/edit")
