@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_decimal, gettext
+from werkzeug.datastructures import MultiDict
 
 from directory import vocabulary
 from directory.services import contacts
@@ -44,10 +47,23 @@ def facet_label(facet: str, value: str, networks: dict, specialisms: dict) -> st
     return value
 
 
+def url_with_args(endpoint: str, **changes) -> str:
+    """The address of `endpoint` with this request's query arguments, `changes` applied (None
+    drops one). The arguments go into the query string, never into url_for's keywords, where
+    `_external`, `_anchor`, `_scheme` would steer the link and a repeated name would break it."""
+    args = MultiDict(request.args)
+    for name, value in changes.items():
+        args.poplist(name)
+        if value is not None:
+            args[name] = str(value)
+    path_values = request.view_args if endpoint == request.endpoint else {}
+    base = url_for(endpoint, **(path_values or {}))
+    query = urlencode(list(args.items(multi=True)))
+    return f"{base}?{query}" if query else base
+
+
 def page_url(number: int) -> str:
-    args = request.args.to_dict(flat=False)
-    args["page"] = [str(number)]
-    return url_for(request.endpoint, **args)
+    return url_with_args(request.endpoint, page=number)
 
 
 def has_endpoint(endpoint: str) -> bool:
@@ -63,5 +79,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda value: format_decimal(value), "format_number")
     app.add_template_global(facet_label)
     app.add_template_global(page_url)
+    app.add_template_global(url_with_args)
     app.add_template_global(has_endpoint)
     app.add_template_global(contacts.is_stale)

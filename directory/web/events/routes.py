@@ -16,6 +16,7 @@ from directory.extensions import db
 from directory.models import Network
 from directory.services import commit, contacts, events, permissions, rollback
 from directory.services.errors import Conflict, ValidationFailed
+from directory.services.numbers import parse_whole_number
 from directory.web.events.forms import EstablishedForm, LogContactForm, VoidForm, apply_errors
 from directory.web.i18n import current_locale
 
@@ -77,8 +78,7 @@ def log(contact_point_id: int):
 
 
 def _page() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and int(value) > 0 else 1
+    return parse_whole_number(request.args.get("page")) or 1
 
 
 def _render_mine(forms: dict | None = None, status: int = 200):
