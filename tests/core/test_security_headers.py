@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from core_support import page_token
 
-PUBLIC = {"auth.login", "static", "language"}
+PUBLIC = {"auth.login", "auth.login_code", "static", "language"}
 # The directory core's views; other features' pages are only checked for their headers here.
 CORE_MODULES = {f"directory.web.{name}.routes" for name in ("auth", "search", "contacts",
                                                              "admin", "api")}
