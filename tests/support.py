@@ -92,6 +92,11 @@ def sign_in(client, email: str, password: str = PASSWORD, address: str = "127.0.
     return response
 
 
+def download(client, path: str):
+    """An export: a POST with the CSRF token of the page it is offered on."""
+    return client.post(path, data={"csrf_token": page_token(client)})
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
