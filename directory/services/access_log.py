@@ -89,9 +89,10 @@ def flush() -> int:
     return len(rows)
 
 
-def flush_if_due(app: Flask) -> None:
-    """After a response has gone: one bulk write in a transaction of its own."""
-    if not _due(_buffer(app), app):
+def flush_if_due(app: Flask, force: bool = False) -> None:
+    """After a response has gone (or as the process ends, `force`): one bulk write in a
+    transaction of its own."""
+    if not (_due(_buffer(app), app) or (force and _buffer(app).rows)):
         return
     with app.app_context():
         try:

@@ -110,7 +110,7 @@ def problem(password: str, email: str | None) -> str | None:
     if email:
         address = email.strip().lower()
         local = address.partition("@")[0]
-        if address in folded or (len(local) >= 4 and local in folded):
+        if address in folded or (len(local) >= 6 and local in folded):
             return gettext("Do not use your e-mail address in your password.")
     if is_common(password):
         return gettext("This is one of the most common passwords: choose another.")

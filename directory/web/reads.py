@@ -6,6 +6,8 @@ WSGI server closes it), off the request's critical path (services/access_log.py)
 
 from __future__ import annotations
 
+import atexit
+import weakref
 from collections.abc import Iterable
 
 from flask import Flask, current_app, request
@@ -26,11 +28,20 @@ def note(how: str, contact_point_ids: Iterable[int]) -> None:
     access_log.record(current_user._get_current_object(), how, channel, contact_point_ids)
 
 
+def _flush_at_exit(app_ref: weakref.ref) -> None:
+    app = app_ref()
+    if app is not None:
+        access_log.flush_if_due(app, force=True)
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def access_log_labels():
         return {"how_label": lambda how: HOW.get(how, how),
                 "channel_label": lambda channel: CHANNEL.get(channel, channel)}
+
+    # A worker that stops (gunicorn's graceful stop, a restart) writes what it still holds.
+    atexit.register(_flush_at_exit, weakref.ref(app))
 
     @app.after_request
     def write_after_the_response(response):
