@@ -3,7 +3,7 @@
 Every read of an entry, every listing and search page is logged (SPEC section 13); the rows
 are written in bulk after the response has gone. This measures whether a page is slower for
 it: an entry page, a search result page (20 entries) and an API listing page (50 entries),
-alternating runs with and without the log (benchmarks/without_access_log.py) so that the load
+alternating runs (and which goes first) with and without the log (benchmarks/without_access_log.py) so that the load
 of the machine weighs on both alike. Run alone: `python benchmarks/access_log.py`.
 """
 
@@ -52,10 +52,11 @@ def main() -> None:
     instance.cli("init-db")
     email = instance.admin()
     instance.cli("demo-data", "--count", str(args.count), "--events", "0")
-    runs = {"with the access log": [], "without": []}
+    modes = [("with the access log", "wsgi:app"),
+             ("without", "benchmarks.without_access_log:app")]
+    runs: dict[str, list] = {label: [] for label, _ in modes}
     for round_number in range(args.rounds):
-        for label, app in (("with the access log", "wsgi:app"),
-                           ("without", "benchmarks.without_access_log:app")):
+        for label, app in modes if round_number % 2 == 0 else modes[::-1]:
             runs[label].append(measure(instance, email, app, args.count, args.requests,
                                        seed=round_number))
     print(f"{args.count} entries, {args.rounds} alternating rounds of {args.requests} "

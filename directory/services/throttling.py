@@ -3,8 +3,7 @@
 - **Per account, across every address**: after LOGIN_FAILURES_PER_ACCOUNT failures, each new
   attempt must wait a delay that doubles from LOGIN_DELAY_SECONDS (at most 15 minutes); after
   LOGIN_HOLD_AFTER failures the account is held until LOGIN_HOLD_HOURS have passed since its
-  failures began, or until its owner proves who they are (a successful sign-in or password
-  reset clears the count). A guesser with many addresses is slowed like one with one.
+  failures began, or until it gets a new password (a successful sign-in clears the count too). A guesser with many addresses is slowed like one with one.
 - **Per address, for unknown accounts only**: LOGIN_FAILURES_PER_ADDRESS failures for accounts
   that do not exist, from one address in LOGIN_WINDOW_MINUTES, make that address's failed
   attempts answer "too many". It never refuses the right password of a real account: a whole
@@ -105,7 +104,7 @@ def check(key: str, address: str) -> Verdict:
     if failures >= int(config["LOGIN_HOLD_AFTER"]):
         raise TooManyAttempts(gettext(
             "This account is held after too many failed sign-ins. Its owner can sign in again "
-            "after a day, or at once by resetting the password."))
+            "after a day, or at once with a new password."))
     wait = delay_seconds(failures)
     if last is not None and wait:
         left = (last + timedelta(seconds=wait) - moment).total_seconds()
@@ -130,3 +129,9 @@ def record(key: str, address: str, succeeded: bool, known: bool) -> None:
     """Count an attempt. A success clears the account's failures (they stay, as history)."""
     db.session.add(LoginAttempt(at=now(), account=key, address=address, succeeded=succeeded,
                                 known=known))
+
+
+def lift_hold(user: User) -> None:
+    """A new password proves the account is back in its owner's hands: its failures stop
+    counting, as after a successful sign-in."""
+    record(user.email, "new-password", succeeded=True, known=True)

@@ -155,6 +155,7 @@ def update_user(actor: User, user_id: int, values: dict[str, Any]) -> User:
             {"networks": gettext("A secretariat maintains at least one network.")})
     if "password_hash" in clean:
         user.must_change_password = True
+        throttling.lift_hold(user)
     if not user.active or "password_hash" in clean:
         end_sessions(user)
         tokens.revoke_all(actor, user, "deactivated" if not user.active else "password set")

@@ -94,6 +94,20 @@ def test_many_failures_hold_the_account_until_the_day_is_over(app, make, clock):
     assert attempt(app, email, PASSWORD, address="192.0.2.1")[0] == 302
 
 
+def test_a_new_password_lifts_the_hold(app, make, login_as, clock):
+    user_id, email = make.user("prosecutor")
+    for _ in range(app.config["LOGIN_HOLD_AFTER"]):
+        clock.advance(minutes=16)
+        attempt(app, email, address="198.51.100.1")
+    assert "This account is held" in attempt(app, email, PASSWORD)[1]
+    admin = login_as("admin")
+    path = f"/admin/users/{user_id}"
+    admin.post(path, data={"csrf_token": page_token(admin, path), "email": email, "name": "",
+                           "role": "prosecutor", "country": "FR", "organisation": "",
+                           "active": "y", "password": "a brand new passphrase"})
+    assert attempt(app, email, "a brand new passphrase")[0] == 302
+
+
 def test_ipv6_addresses_count_by_their_64_prefix(app, make, clock):
     for number in range(20):
         assert attempt(app, f"guess{number}@users.example",
