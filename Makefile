@@ -37,6 +37,7 @@ bench: install
 	$(BIN)/python benchmarks/import.py
 	$(BIN)/python benchmarks/indicators.py
 	$(BIN)/python benchmarks/index_bench.py --sizes 10000 100000
+	$(BIN)/python benchmarks/access_log.py
 
 ## Extract the interface's texts and merge them into the French and Arabic catalogues.
 translations: install

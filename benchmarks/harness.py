@@ -16,9 +16,13 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
+from html import unescape
 from pathlib import Path
+
+import pyotp
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -74,14 +78,15 @@ class Instance:
             shutil.rmtree(instance.folder, ignore_errors=True)
 
     @contextmanager
-    def server(self, workers: int = 2, threads: int = 1, log: Path | None = None):
+    def server(self, workers: int = 2, threads: int = 1, log: Path | None = None,
+               app: str = "wsgi:app"):
         """gunicorn on 127.0.0.1; its output to `log` when given, else to ours."""
         port = _free_port()
         output = open(log, "w") if log else None  # noqa: SIM115 - closed below
         process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", str(workers), "--threads", str(threads),
              "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120",
-             "wsgi:app"],
+             app],
             env=self.env, cwd=ROOT, stdout=output, stderr=output and subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
@@ -105,8 +110,23 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+# E-mail -> [TOTP secret, last step used], as an authenticator app would hold them.
+_SECRETS: dict[str, list] = {}
+_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def _code(email: str) -> str:
+    secret, last = _SECRETS[email]
+    step = max(int(time.time() // 30), last + 1)
+    while step > int(time.time() // 30) + 1:  # both usable steps used: wait for the clock
+        time.sleep(1)
+    _SECRETS[email][1] = step
+    return pyotp.TOTP(secret).generate_otp(step)
+
+
 class Browser:
-    """An HTTP client with its own cookie jar, signed in when given an e-mail."""
+    """An HTTP client with its own cookie jar, signed in when given an e-mail: the password,
+    then the second factor (enrolling the first time, as an admin must)."""
 
     def __init__(self, base: str, email: str | None = None, password: str = PASSWORD):
         self.base = base
@@ -114,11 +134,21 @@ class Browser:
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         if email is None:
             return
-        page = self.get("/login")
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        data = urllib.parse.urlencode({"email": email, "password": password,
-                                       "csrf_token": token}).encode()
-        self.opener.open(self.base + "/login", data=data, timeout=30).read()
+        where, page = self.post("/login", {"email": email, "password": password})
+        if where.endswith("/login/code"):
+            where, page = self.post("/login/code", {"code": _code(email)})
+        if where.endswith("/account/two-factor"):
+            uri = unescape(re.search(r"otpauth://[^<\s\"]+", page).group(0))
+            _SECRETS[email] = [urllib.parse.parse_qs(urllib.parse.urlsplit(uri).query)
+                               ["secret"][0], -1]
+            self.post("/account/two-factor", {"code": _code(email)})
+
+    def post(self, path: str, fields: dict[str, str]) -> tuple[str, str]:
+        """Send a form with the page's CSRF token; where the answer ended, and its page."""
+        token = _TOKEN.search(self.get(path)).group(1)
+        data = urllib.parse.urlencode({**fields, "csrf_token": token}).encode()
+        with self.opener.open(self.base + path, data=data, timeout=30) as response:
+            return response.geturl(), response.read().decode()
 
     def get(self, path: str) -> str:
         with self.opener.open(self.base + path, timeout=30) as response:

@@ -42,6 +42,7 @@ from directory.models import (
     utcnow,
 )
 from directory.services import commit, schema, users
+from directory.services import tokens as api_tokens
 
 PASSWORD = "benchmark password 2026"
 COUNTRIES = ["MA", "DZ", "TN", "LY", "EG", "PS", "LB", "JO", "FR", "ES", "IT", "MT", "GR", "PT",
@@ -170,10 +171,10 @@ def main() -> None:
             logger = users.create_user(None, {"email": "logger@bench.example",
                                               "role": "prosecutor", "country": "FR",
                                               "password": PASSWORD})
-            tokens = {user.email: users.create_token(None, user)
+            tokens = {user.email: api_tokens.create_token(None, user)[1]
                       for user in (reporter, secretariat, logger)}
             prosecutor = db.session.get(User, facts["prosecutor_ids"][0])
-            tokens["prosecutor"] = users.create_token(None, prosecutor)
+            tokens["prosecutor"] = api_tokens.create_token(None, prosecutor)[1]
             commit()
             own_events = db.session.scalar(
                 select(db.func.count(InitialContact.id))

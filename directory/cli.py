@@ -77,8 +77,8 @@ def service_command(function: Callable) -> Callable:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (init_db, create_user, create_token, reindex, demo_data, quickstart,
-                    indicators, import_list, export):
+    for command in (init_db, create_user, create_token, revoke_token, reindex, demo_data,
+                    quickstart, indicators, import_list, export, backup, restore):
         app.cli.add_command(command)
 
 
@@ -106,39 +106,73 @@ def init_db() -> None:
 @with_appcontext
 @service_command
 def create_user(email, role, networks, country, organisation, name, password_stdin) -> None:
-    """Create a user; prints a one-time password unless --password-stdin is given."""
-    from directory.services import commit, users
+    """Create a user; prints a one-time password (to be changed at the first sign-in) unless
+    --password-stdin is given."""
+    from directory.services import commit, passwords, users
 
     generated = None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = generated = users.generate_password()
+        password = generated = passwords.generate()
     users.create_user(None, {"email": email, "role": role, "networks": list(networks),
                              "country": country, "organisation": organisation, "name": name,
-                             "password": password})
+                             "password": password}, one_time_password=generated is not None)
     commit()
     click.echo(f"Created {role} {email.strip().lower()}.")
     if generated:
         click.echo(f"One-time password: {generated}")
 
 
-@command("create-token")
-@click.argument("email")
-@with_appcontext
-@service_command
-def create_token(email) -> None:
-    """Print a new API token for a user (shown once; stored hashed)."""
-    from directory.services import commit, users
+def _user_or_fail(email: str):
+    from directory.services import users
 
     user = users.find_user(email)
     if user is None:
         fail(f"there is no user {email}.")
+    return user
+
+
+@command("create-token")
+@click.argument("email")
+@click.option("--days", default=90, show_default=True, type=click.IntRange(1, 3650),
+              help="Days until the token expires.")
+@click.option("--name", default="", help="What the token is for, shown in the token lists.")
+@with_appcontext
+@service_command
+def create_token(email, days, name) -> None:
+    """Print a new API token for a user (shown once; stored hashed); it expires after --days."""
+    from directory.services import commit, tokens
+
+    user = _user_or_fail(email)
     if not user.active:
         fail(f"the user {email} is deactivated.")
-    token = users.create_token(None, user)
+    _, token = tokens.create_token(None, user, days=days, name=name)
     commit()
     click.echo(token)
+
+
+@command("revoke-token")
+@click.argument("email")
+@click.option("--all", "every", is_flag=True, help="Revoke every token of the user.")
+@click.option("--id", "token_id", type=click.IntRange(1), help="Revoke the token with this id.")
+@with_appcontext
+@service_command
+def revoke_token(email, every, token_id) -> None:
+    """Revoke one token of a user (--id N, as listed on their account page) or all (--all)."""
+    from directory.services import commit, tokens
+
+    if every == (token_id is not None):
+        fail("give either --all or --id N.", 2)
+    user = _user_or_fail(email)
+    if every:
+        count = tokens.revoke_all(None, user, "command line")
+        commit()
+        click.echo(f"Revoked {count} token(s) of {user.email}.")
+        return
+    tokens.revoke(None, user, token_id)
+    commit()
+    click.echo(f"Revoked token {token_id} of {user.email}.")
 
 
 @command("reindex")
@@ -184,16 +218,18 @@ def quickstart(count) -> None:
 
     from directory.extensions import db
     from directory.models import ContactPoint, User
-    from directory.services import commit, demo, schema, search, users
+    from directory.services import commit, demo, passwords, schema, search, users
 
     schema.init_db()
     if not db.session.scalar(select(func.count(User.id)).where(User.role == "admin")):
-        password = users.generate_password()
+        password = passwords.generate()
         users.create_user(None, {"email": "admin@counterpart.example", "role": "admin",
-                                 "name": "Administrator", "password": password})
+                                 "name": "Administrator", "password": password},
+                          one_time_password=True)
         commit()
         click.echo("Sign in as admin@counterpart.example with the one-time password "
-                   f"{password}  (change it under 'My account').")
+                   f"{password}  (you choose your own password and set up two-step sign-in "
+                   "then).")
     if count and not db.session.scalar(select(func.count(ContactPoint.id))):
         made, logged = demo.load(count)
         click.echo(f"Loaded {made} synthetic demo entries and {logged} initial contacts.")
@@ -296,15 +332,43 @@ def import_list(file, network, dry_run, sheet, archive_missing, as_user) -> None
 @service_command
 def export(output_format, network, output, as_user) -> None:
     """Export entries as CSV, XLSX (every cell text) or vCard."""
-    from directory.services import commit, exports, users
+    from directory.services import access_log, commit, exports
 
-    actor = None
-    if as_user:
-        actor = users.find_user(as_user)
-        if actor is None:
-            fail(f"there is no user {as_user}.")
-    result = exports.export(actor, output_format, network=network)
+    actor = _user_or_fail(as_user) if as_user else None
+    result = exports.export(actor, output_format, network=network, channel="cli")
     with open(output, "wb") as handle:
         handle.write(result.content)
+    access_log.flush()
     commit()
     click.echo(f"Exported {result.count} entries to {output}.")
+
+
+@command("backup")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The new file to write (it must not exist).")
+@with_appcontext
+@service_command
+def backup(output) -> None:
+    """A consistent copy of the whole directory while it runs (SQLite: the online backup API;
+    PostgreSQL: pg_dump)."""
+    from pathlib import Path
+
+    from directory.services import backups
+
+    outcome = backups.backup(Path(output))
+    click.echo(f"Backed up the {outcome.engine} database to {outcome.path} "
+               f"({outcome.size:,} bytes).")
+
+
+@command("restore")
+@click.argument("file", type=click.Path(dir_okay=False))
+@with_appcontext
+@service_command
+def restore(file) -> None:
+    """Fill this empty instance from a backup, then rebuild the search index."""
+    from pathlib import Path
+
+    from directory.services import backups
+
+    outcome = backups.restore(Path(file))
+    click.echo(f"Restored {outcome.path} ({outcome.entries} entries); search index rebuilt.")

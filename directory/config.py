@@ -44,12 +44,27 @@ def configure(app: Flask, test_config: dict | None = None) -> None:
         INDEX_DIR=str(instance_path / "index"),
         # Entries not verified for this many days carry the "stale" badge.
         STALE_AFTER_DAYS=365,
-        # Sessions end after this many minutes, whatever the activity.
+        # Sessions end after this many minutes, whatever the activity...
         SESSION_MINUTES=480,
-        # Failed logins allowed per account from one address, and per address, in the window.
+        # ...and after this many minutes without any request.
+        SESSION_IDLE_MINUTES=30,
+        # Roles that must sign in with a second factor (TOTP); optional for the others.
+        TWO_FACTOR_ROLES=["admin", "secretariat"],
+        # Sign-in throttling (services/throttling.py): failures on one account, from any
+        # address, before each attempt waits LOGIN_DELAY_SECONDS (doubling); failures that hold
+        # the account until LOGIN_HOLD_HOURS have passed or its owner resets the password.
         LOGIN_FAILURES_PER_ACCOUNT=5,
+        LOGIN_DELAY_SECONDS=30,
+        LOGIN_HOLD_AFTER=20,
+        LOGIN_HOLD_HOURS=24,
+        # Failures for unknown accounts from one address (IPv6: one /64) in the window.
         LOGIN_FAILURES_PER_ADDRESS=20,
         LOGIN_WINDOW_MINUTES=15,
+        # Reads of entries are kept this many days in the access log.
+        ACCESS_LOG_DAYS=365,
+        # Reads wait in memory at most this many seconds before one bulk write, made after a
+        # response has gone (0: each request's reads are written once it has answered).
+        ACCESS_LOG_FLUSH_SECONDS=0,
         INDEX_LOCK_TIMEOUT=5.0,
         # PostgreSQL: how long a new connection is retried while the server (re)starts, so
         # that a restart costs only the requests whose transaction it cut.

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from support import PASSWORD, close_app, csrf_token, make_app, sign_in
 
-from directory.services import commit, contacts, schema, users
+from directory.services import commit, contacts, schema, tokens, users
 
 POSTGRES_URL = os.environ.get("COUNTERPART_TEST_DATABASE_URL")
 
@@ -63,9 +63,7 @@ class AuthActions:
         self._client = client
 
     def login(self, email: str, password: str = PASSWORD):
-        token = csrf_token(self._client, "/login")
-        return self._client.post("/login", data={"email": email, "password": password,
-                                                 "csrf_token": token})
+        return sign_in(self._client, email, password)
 
     def logout(self):
         token = csrf_token(self._client, "/")
@@ -97,9 +95,9 @@ class Factory:
             commit()
             return user.id, email
 
-    def token(self, email: str) -> str:
+    def token(self, email: str, **options) -> str:
         with self.app.app_context():
-            token = users.create_token(None, users.find_user(email))
+            _, token = tokens.create_token(None, users.find_user(email), **options)
             commit()
             return token
 

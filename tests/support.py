@@ -5,9 +5,14 @@ Importable as `support` from any test module (pytest puts the tests folder on sy
 
 from __future__ import annotations
 
+import html
 import re
 import socket
 import subprocess
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pyotp
 
 from directory import create_app
 from directory.extensions import db
@@ -33,11 +38,64 @@ def page_token(client, path: str = "/", **kwargs) -> str:
 csrf_token = page_token
 
 
+# What each test user's authenticator app holds: e-mail → {"secret", "last" step used}.
+AUTHENTICATORS: dict[str, dict] = {}
+TOTP_URI = re.compile(r"otpauth://[^<\s\"]+")
+
+
+def remember_authenticator(email: str, page: str) -> str:
+    """Read the otpauth:// URI off an enrolment page, as the app would scan it; its secret."""
+    match = TOTP_URI.search(page)
+    assert match, "no otpauth:// URI on the enrolment page"
+    secret = parse_qs(urlsplit(html.unescape(match.group(0))).query)["secret"][0]
+    AUTHENTICATORS[email] = {"secret": secret, "last": -1}
+    return secret
+
+
+def totp_code(email: str) -> str:
+    """The app's code now, or, when this step's code was used, the next step's (one step of
+    drift is allowed); waits for the clock when both were used."""
+    entry = AUTHENTICATORS[email]
+    now = int(time.time() // 30)
+    step = max(now, entry["last"] + 1)
+    if step > now + 1:
+        time.sleep((step - 1) * 30 - time.time() + 0.1)
+    entry["last"] = step
+    return pyotp.TOTP(entry["secret"]).generate_otp(step)
+
+
+def enrol(client, email: str, environ: dict | None = None):
+    """Set up the second factor on the enrolment page, as its owner would with the app."""
+    page = client.get("/account/two-factor", environ_base=environ).get_data(as_text=True)
+    remember_authenticator(email, page)
+    return client.post("/account/two-factor", data={
+        "csrf_token": token_in(page), "code": totp_code(email)}, environ_base=environ)
+
+
 def sign_in(client, email: str, password: str = PASSWORD, address: str = "127.0.0.1"):
+    """Sign in through the login page: the password, then the second factor's code when the
+    account has one; an account whose role requires it and has none enrols at once. The
+    answer is the sign-in's last response (302 when signed in)."""
     environ = {"REMOTE_ADDR": address}
     token = page_token(client, "/login", environ_base=environ)
-    return client.post("/login", data={"email": email, "password": password,
-                                       "csrf_token": token}, environ_base=environ)
+    response = client.post("/login", data={"email": email, "password": password,
+                                           "csrf_token": token}, environ_base=environ)
+    if response.status_code != 302:
+        return response
+    if urlsplit(response.headers["Location"]).path == "/login/code":
+        token = page_token(client, "/login/code", environ_base=environ)
+        response = client.post("/login/code", data={"code": totp_code(email.lower()),
+                                                    "csrf_token": token}, environ_base=environ)
+        return response
+    gate = client.get("/account", environ_base=environ)
+    if gate.status_code == 302 and urlsplit(gate.headers["Location"]).path == "/account/two-factor":
+        assert enrol(client, email.lower(), environ).status_code == 200
+    return response
+
+
+def download(client, path: str):
+    """An export: a POST with the CSRF token of the page it is offered on."""
+    return client.post(path, data={"csrf_token": page_token(client)})
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -57,6 +115,7 @@ TEST_CONFIG = {
     "SECRET_KEY": "test-secret-key",
     "INDEX_LOCK_TIMEOUT": 0.5,
     "USAGE_FLUSH_SECONDS": 0,
+    "ACCESS_LOG_FLUSH_SECONDS": 0,
     "PASSWORD_HASHING": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
 }
 

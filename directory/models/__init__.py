@@ -1,5 +1,6 @@
 """The database models, one module per aggregate."""
 
+from directory.models.access_log import AccessLogEntry
 from directory.models.audit import AuditEntry
 from directory.models.change import Change, ChangeCounter
 from directory.models.contact_point import ContactPoint, Email, Membership, Phone
@@ -7,10 +8,10 @@ from directory.models.import_run import ImportRun
 from directory.models.initial_contact import DirectoryUse, InitialContact
 from directory.models.network import Network, NetworkRole, Specialism
 from directory.models.organisation import Organisation
-from directory.models.user import ApiToken, LoginAttempt, User, utcnow
+from directory.models.user import ApiToken, LoginAttempt, RecoveryCode, User, utcnow
 
 __all__ = [
-    "ApiToken", "AuditEntry", "Change", "ChangeCounter", "ContactPoint", "DirectoryUse", "Email",
-    "ImportRun", "InitialContact", "LoginAttempt", "Membership", "Network", "NetworkRole",
-    "Organisation", "Phone", "Specialism", "User", "utcnow",
+    "AccessLogEntry", "ApiToken", "AuditEntry", "Change", "ChangeCounter", "ContactPoint",
+    "DirectoryUse", "Email", "ImportRun", "InitialContact", "LoginAttempt", "Membership", "Network", "NetworkRole",
+    "Organisation", "Phone", "RecoveryCode", "Specialism", "User", "utcnow",
 ]

@@ -204,9 +204,10 @@ def _events(rng: random.Random, contact_point_ids: list[int], count: int) -> int
 
 
 def _demo_prosecutor() -> User:
-    from directory.services.users import create_user, generate_password
+    from directory.services.passwords import generate
+    from directory.services.users import create_user
 
     return create_user(None, {"email": "demo.prosecutor@demo.example", "role": "prosecutor",
                               "name": "Demo Prosecutor", "country": "FR",
                               "organisation": "Demo Prosecutor's Office",
-                              "password": generate_password()})
+                              "password": generate()})

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from directory.extensions import db
 from directory.models import ContactPoint, Membership, Network, User
-from directory.services import audit, vcard
+from directory.services import access_log, audit, vcard
 from directory.services.contacts import contact_point_query
 from directory.services.errors import PermissionDenied, ServiceError
 from directory.services.permissions import maintained_networks, require_network
@@ -125,9 +125,10 @@ def _entries_of_search(actor: User | None, args: Any, networks: list[str] | None
 
 
 def export(actor: User | None, output_format: str, network: str | None = None,
-           search_args: Any = None) -> ExportResult:
+           search_args: Any = None, channel: str = "web") -> ExportResult:
     """Export entries of `network` (or every entry the actor may export, or those of the
-    search described by `search_args`) as csv, xlsx or vcard. Audited."""
+    search described by `search_args`) as csv, xlsx or vcard. Audited, and every entry
+    exported is in the access log."""
     if output_format not in FORMATS:
         raise ServiceError(gettext("'%(value)s' is not an export format; use csv, xlsx or "
                                    "vcard.", value=output_format),
@@ -142,6 +143,7 @@ def export(actor: User | None, output_format: str, network: str | None = None,
         content = to_xlsx(counter, network)
     else:
         content = vcard.vcards(counter).encode("utf-8")
+    access_log.record(actor, "export", channel, counter.ids)
     mimetype, extension = FORMATS[output_format]
     scope = network or ("search" if search_args is not None else "all")
     audit.record(actor, "export", "network" if network else "", None, {
@@ -165,10 +167,12 @@ class _Counter:
     def __init__(self, entries: Iterable[ContactPoint]):
         self.entries = entries
         self.count = 0
+        self.ids: list[int] = []
 
     def __iter__(self):
         for entry in self.entries:
             self.count += 1
+            self.ids.append(entry.id)
             if self.count > MAX_EXPORT:
                 raise ServiceError(ngettext(
                     "At most %(num)s entry can be exported at once; choose a network or narrow "

@@ -1,61 +1,26 @@
-"""Users: accounts, passwords, sign-in with throttling, sessions and API tokens."""
+"""Users: accounts, sign-in (password, then the second factor), sessions, password changes.
+
+Passwords are in passwords.py, throttling in throttling.py, the second factor in
+two_factor.py and API tokens in tokens.py; this module puts them together.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import timedelta
+from dataclasses import dataclass
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
 from flask_babel import gettext, ngettext
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from directory import vocabulary
 from directory.extensions import db
-from directory.models import ApiToken, LoginAttempt, Network, User, utcnow
-from directory.services import audit
+from directory.models import Network, User
+from directory.services import audit, passwords, throttling, tokens, two_factor
 from directory.services.errors import Conflict, NotFound, TooManyAttempts, ValidationFailed
 from directory.services.permissions import require_admin
 from imports.normalise import normalise_email
 
 ROLES = tuple(vocabulary.ROLES)
-MIN_PASSWORD_LENGTH = 12
-_hashers: dict[tuple, tuple[PasswordHasher, str]] = {}
-
-
-def _hasher_and_dummy() -> tuple[PasswordHasher, str]:
-    """The argon2 hasher for the app's PASSWORD_HASHING settings (argon2-cffi's defaults
-    unless configured; the test suite uses cheap ones), and a dummy hash: verifying against
-    it keeps the time of a sign-in for an unknown account like a known one."""
-    settings = tuple(sorted((current_app.config.get("PASSWORD_HASHING") or {}).items()))
-    if settings not in _hashers:
-        hasher = PasswordHasher(**dict(settings))
-        _hashers[settings] = (hasher, hasher.hash("not a real password"))
-    return _hashers[settings]
-
-
-def _hasher() -> PasswordHasher:
-    return _hasher_and_dummy()[0]
-
-
-def hash_password(password: str) -> str:
-    return _hasher().hash(password)
-
-
-def check_password_strength(password: str) -> str | None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return ngettext("Use at least %(num)s character.", "Use at least %(num)s characters.",
-                        MIN_PASSWORD_LENGTH)
-    if len(password) > 1000:
-        return ngettext("Use at most %(num)s character.", "Use at most %(num)s characters.", 1000)
-    return None
-
-
-def generate_password() -> str:
-    return secrets.token_urlsafe(15)
 
 
 def get_user(user_id: int) -> User:
@@ -69,9 +34,9 @@ def find_user(email: str) -> User | None:
     return db.session.scalars(select(User).where(User.email == email.strip().lower())).first()
 
 
-def _clean_user(values: dict[str, Any], creating: bool) -> dict[str, Any]:
-    errors: dict[str, str] = {}
-    clean: dict[str, Any] = {}
+def _clean_account(values: dict[str, Any], creating: bool, clean: dict[str, Any],
+                   errors: dict[str, str]) -> None:
+    """E-mail, role, networks and country: who the user is and what they may do."""
     if creating or "email" in values:
         try:
             clean["email"] = normalise_email(values.get("email") or "")
@@ -100,12 +65,18 @@ def _clean_user(values: dict[str, Any], creating: bool) -> dict[str, Any]:
         clean["country"] = code
     elif "country" in values:
         clean["country"] = None
+    if clean.get("role") == "secretariat" and not clean.get("networks") and creating:
+        errors.setdefault("networks", gettext("A secretariat maintains at least one network."))
+
+
+def _clean_profile(values: dict[str, Any], clean: dict[str, Any], errors: dict[str, str]) -> None:
+    """Name, organisation, languages and interface language."""
     for field in ("name", "organisation"):
         if field in values:
             text = (values.get(field) or "").strip()
             if len(text) > 300:
-                errors[field] = ngettext("At most %(num)s character.", "At most %(num)s characters.",
-                                         300)
+                errors[field] = ngettext("At most %(num)s character.",
+                                         "At most %(num)s characters.", 300)
             clean[field] = text
     if "languages" in values:
         codes = []
@@ -121,20 +92,29 @@ def _clean_user(values: dict[str, Any], creating: bool) -> dict[str, Any]:
         if locale not in (None, *vocabulary.LOCALES):
             errors["locale"] = gettext("Choose English, French or Arabic.")
         clean["locale"] = locale
-    if "password" in values and values["password"] is not None:
-        problem = check_password_strength(values["password"])
+
+
+def _clean_user(values: dict[str, Any], creating: bool,
+                email: str | None = None) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    _clean_account(values, creating, clean, errors)
+    _clean_profile(values, clean, errors)
+    if values.get("password") is not None:
+        problem = passwords.problem(values["password"], clean.get("email") or email)
         if problem:
             errors["password"] = problem
-        clean["password_hash"] = hash_password(values["password"]) if not problem else None
-    if clean.get("role") == "secretariat" and not clean.get("networks") and creating:
-        errors.setdefault("networks", gettext("A secretariat maintains at least one network."))
+        else:
+            clean["password_hash"] = passwords.hash_password(values["password"])
     if errors:
         raise ValidationFailed(errors)
     return clean
 
 
-def create_user(actor: User | None, values: dict[str, Any]) -> User:
-    """Create a user. `actor` None means the command line (an operator on the server)."""
+def create_user(actor: User | None, values: dict[str, Any],
+                one_time_password: bool = False) -> User:
+    """Create a user. `actor` None means the command line (an operator on the server).
+    A one-time password (one the user did not choose) must be changed at the first sign-in."""
     if actor is not None:
         require_admin(actor)
     clean = _clean_user(values, creating=True)
@@ -142,7 +122,8 @@ def create_user(actor: User | None, values: dict[str, Any]) -> User:
         raise Conflict(gettext("A user with the e-mail %(email)s already exists.",
                                email=clean["email"]),
                        {"email": gettext("Already in use.")})
-    user = User(**{"languages": [], **clean})
+    user = User(**{"languages": [], **clean},
+                must_change_password=one_time_password and "password_hash" in clean)
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user.created", "user", user.id,
@@ -152,10 +133,11 @@ def create_user(actor: User | None, values: dict[str, Any]) -> User:
 
 
 def update_user(actor: User, user_id: int, values: dict[str, Any]) -> User:
-    """Admin edits a user; deactivating or a new password ends the user's sessions."""
+    """Admin edits a user. Deactivating ends the user's sessions and revokes their tokens for
+    good; a password set here is a one-time password, and ends sessions and tokens too."""
     require_admin(actor)
     user = get_user(user_id)
-    clean = _clean_user(values, creating=False)
+    clean = _clean_user(values, creating=False, email=user.email)
     if "email" in clean and clean["email"] != user.email:
         other = find_user(clean["email"])
         if other is not None:
@@ -169,9 +151,14 @@ def update_user(actor: User, user_id: int, values: dict[str, Any]) -> User:
         user.active = bool(values["active"])
     after = _user_state(user)
     if user.role == "secretariat" and not user.networks:
-        raise ValidationFailed({"networks": gettext("A secretariat maintains at least one network.")})
+        raise ValidationFailed(
+            {"networks": gettext("A secretariat maintains at least one network.")})
+    if "password_hash" in clean:
+        user.must_change_password = True
+        throttling.lift_hold(user)
     if not user.active or "password_hash" in clean:
         end_sessions(user)
+        tokens.revoke_all(actor, user, "deactivated" if not user.active else "password set")
     changes = audit.diff(before, after)
     if "password_hash" in clean:
         changes["password"] = ["***", "***"]
@@ -203,102 +190,124 @@ def end_sessions(user: User) -> None:
     user.session_epoch += 1
 
 
-def change_password(actor: User, current: str, new: str) -> None:
-    if not verify_password(actor, current):
+def change_password(actor: User, current: str, new: str, address: str | None) -> None:
+    """The user changes their password. A wrong current password counts as a failed sign-in
+    (so this form is no way around throttling). Ends every session and revokes every token."""
+    key, group = actor.email, throttling.address_group(address)
+    throttling.check(key, group)
+    if not passwords.verify(actor.password_hash, current):
+        throttling.record(key, group, succeeded=False, known=True)
+        audit.record(actor, "login.failed", "user", actor.id,
+                     {"stage": [None, "current-password"]})
         raise ValidationFailed({"current_password": gettext("This is not your current password.")})
-    problem = check_password_strength(new)
+    problem = passwords.problem(new, actor.email)
+    if problem is None and new == current:
+        problem = gettext("Choose a password different from the current one.")
     if problem:
         raise ValidationFailed({"new_password": problem})
-    actor.password_hash = hash_password(new)
+    actor.password_hash = passwords.hash_password(new)
+    actor.must_change_password = False
     end_sessions(actor)
+    tokens.revoke_all(actor, actor, "password changed")
     audit.record(actor, "user.password_changed", "user", actor.id)
 
 
-def verify_password(user: User, password: str) -> bool:
-    if not user.password_hash:
-        return False
+@dataclass
+class SignIn:
+    """The outcome of a right password: complete, or waiting for the second factor."""
+
+    user: User
+    complete: bool
+
+
+def _refused(key: str, error: TooManyAttempts) -> TooManyAttempts:
+    audit.record(None, "login.throttled", "user", None, actor_label=key)
+    return error
+
+
+def _failed(user: User | None, key: str, group: str, stage: str, address_limited: bool,
+            field: str, message: str) -> ValidationFailed | TooManyAttempts:
+    throttling.record(key, group, succeeded=False, known=user is not None)
+    audit.record(user, "login.failed", "user", user.id if user else None,
+                 {"stage": [None, stage]}, actor_label=key)
+    if address_limited:
+        return throttling.address_refusal()
+    return ValidationFailed({field: message}, message)
+
+
+def _succeeded(user: User, group: str, second_factor: str | None) -> SignIn:
+    throttling.record(user.email, group, succeeded=True, known=True)
+    audit.record(user, "login.succeeded", "user", user.id,
+                 {"second_factor": [None, second_factor]} if second_factor else None)
+    return SignIn(user, complete=True)
+
+
+def authenticate(email: str, password: str, address: str | None, code: str | None = None) -> SignIn:
+    """Check a sign-in's password (and its code, when given with it). Throttled as
+    throttling.py says; an unknown account answers like a known one, as slowly."""
+    typed = (email or "").strip().lower()[:320]
+    group = throttling.address_group(address)
+    user = find_user(typed) if typed else None
+    key = throttling.account_key(typed, user)
     try:
-        return _hasher().verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def _recent_failures(**where: str) -> int:
-    window = utcnow() - timedelta(minutes=int(current_app.config["LOGIN_WINDOW_MINUTES"]))
-    query = select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.at >= window, LoginAttempt.succeeded.is_(False)
-    )
-    for column, value in where.items():
-        query = query.where(getattr(LoginAttempt, column) == value)
-    return db.session.scalar(query) or 0
-
-
-def authenticate(email: str, password: str, address: str) -> User:
-    """Check a sign-in. Throttled per account-and-address and per address, in the database.
-
-    Counting an account's failures only from the address that made them means nobody can
-    lock another person out by failing on their account from elsewhere.
-    """
-    account = (email or "").strip().lower()[:320]
-    address = (address or "unknown")[:64]
-    config = current_app.config
-    if (_recent_failures(account=account, address=address) >= config["LOGIN_FAILURES_PER_ACCOUNT"]
-            or _recent_failures(address=address) >= config["LOGIN_FAILURES_PER_ADDRESS"]):
-        audit.record(None, "login.throttled", "user", None, {"email": [None, account]},
-                     actor_label=account)
-        raise TooManyAttempts(ngettext(
-            "Too many failed sign-ins. Wait %(num)s minute and try again.",
-            "Too many failed sign-ins. Wait %(num)s minutes and try again.",
-            int(config["LOGIN_WINDOW_MINUTES"])))
-    user = find_user(account) if account else None
+        verdict = throttling.check(key, group)
+    except TooManyAttempts as error:
+        raise _refused(key, error) from None
     if user is None:
-        _burn_time(password)
+        passwords.burn_time(password)
     # The password is checked first, so a deactivated account answers as slowly as any other.
-    ok = user is not None and verify_password(user, password) and user.active
-    db.session.add(LoginAttempt(account=account, address=address, succeeded=ok))
-    if not ok:
-        audit.record(user, "login.failed", "user", user.id if user else None,
-                     actor_label=account)
-        message = gettext("The e-mail or the password is not right.")
-        raise ValidationFailed({"password": message}, message)
-    if _hasher().check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    audit.record(user, "login.succeeded", "user", user.id)
+    if not (user is not None and passwords.verify(user.password_hash, password) and user.active):
+        raise _failed(user, key, group, "password", verdict.address_limited, "password",
+                      gettext("The e-mail or the password is not right."))
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    if not two_factor.is_enrolled(user):
+        return _succeeded(user, group, None)
+    if not code:
+        return SignIn(user, complete=False)
+    return second_factor(user, code, address)
+
+
+def second_factor(user: User, code: str, address: str | None) -> SignIn:
+    """The second step of a sign-in whose password was right: a TOTP or recovery code.
+    Wrong codes count as failed sign-ins of the account."""
+    group = throttling.address_group(address)
+    try:
+        throttling.check(user.email, group)
+    except TooManyAttempts as error:
+        raise _refused(user.email, error) from None
+    method = two_factor.check_code(user, code)
+    if method is None:
+        raise _failed(user, user.email, group, "code", False, "code",
+                      gettext("This code is not right, or it was used already."))
+    return _succeeded(user, group, method)
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The user a session (or a sign-in waiting for its code) names, if it is still valid:
+    logout, a new password or deactivation bump the epoch and end it."""
+    user_id, _, epoch = (session_id or "").partition(":")
+    if not user_id.isdigit() or not epoch.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_epoch != int(epoch):
+        return None
     return user
 
 
-def _burn_time(password: str) -> None:
-    try:
-        _hasher_and_dummy()[0].verify(_hasher_and_dummy()[1], password)
-    except VerificationError:
-        pass
+def pending_step(user: User) -> str | None:
+    """What a signed-in user must do before anything else: "password" (choose their own),
+    "two-factor" (enrol, their role requires it), or None."""
+    if user.must_change_password:
+        return "password"
+    if two_factor.required_for(user) and not two_factor.is_enrolled(user):
+        return "two-factor"
+    return None
 
 
 def logout(user: User) -> None:
     end_sessions(user)
     audit.record(user, "logout", "user", user.id)
-
-
-def create_token(actor: User | None, user: User) -> str:
-    """A new API token for `user`; only its hash is stored, so it is shown once."""
-    token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=_token_hash(token)))
-    audit.record(actor, "token.created", "user", user.id)
-    return token
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def user_for_token(token: str) -> User | None:
-    user = db.session.scalars(
-        select(User).join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == _token_hash(token), ApiToken.revoked.is_(False))
-    ).first()
-    if user is None or not user.active:
-        return None
-    return user
 
 
 def list_users() -> list[User]:

@@ -20,7 +20,7 @@ MENU = (
 
 
 def register_blueprints(app: Flask) -> None:
-    from directory.web import errors, limits, templating
+    from directory.web import errors, limits, reads, templating
     from directory.web.admin.routes import blueprint as admin
     from directory.web.api import blueprint as api
     from directory.web.api import events as _api_events  # noqa: F401
@@ -37,6 +37,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     errors.init_app(app)
     templating.init_app(app)
+    reads.init_app(app)
 
     @app.context_processor
     def menu():

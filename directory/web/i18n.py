@@ -5,12 +5,13 @@ Arabic pages are right to left.
 
 from __future__ import annotations
 
-from flask import Flask, abort, has_request_context, redirect, request, url_for
+from flask import Flask, abort, has_request_context, redirect, request
 from flask_babel import format_decimal, get_locale, get_translations, refresh
 from flask_login import current_user
 from flask_wtf.csrf import ValidationError, validate_csrf
 
 from directory import vocabulary
+from directory.web.security import safe_next
 from imports import messages
 
 RTL = {"ar"}
@@ -65,9 +66,6 @@ def init_app(app: Flask) -> None:
 
             users.update_profile(current_user._get_current_object(), {"locale": code})
             commit()
-        target = request.form.get("next") or ""
-        if not target.startswith("/") or target.startswith("//"):
-            target = url_for("search.index")
-        response = redirect(target)
+        response = redirect(safe_next(request.form.get("next")))
         response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
         return response

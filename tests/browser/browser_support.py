@@ -7,6 +7,8 @@ import re
 from datetime import date
 from pathlib import Path
 
+from support import remember_authenticator, totp_code
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "tests" / "data"  # the networks' sample lists
 PASSWORD = "correct horse battery staple"
@@ -59,12 +61,27 @@ for _values in ENTRIES.values():
 # Signing in, switching language, and checking a page with axe-core -------------------------
 
 def sign_in(page, role: str, language: str | None = None) -> None:
-    """Sign in through the login form, then choose the language with the header's buttons."""
+    """Sign in through the login form, then the second factor as its owner would: the code
+    of the authenticator app, or, the first time for an admin or a secretariat, the enrolment
+    (the app scans the otpauth:// URI shown). Then choose the language with the header's
+    buttons."""
     email = USERS[role][0] if role in USERS else role
     page.goto("/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    if page.url.endswith("/login/code"):
+        page.fill("#code", totp_code(email))
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+    elif page.url.endswith("/account/two-factor"):
+        remember_authenticator(email, page.content())
+        page.fill("#code", totp_code(email))
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        with page.expect_navigation():
+            page.click("main a.button")  # "I have kept them: continue"
     page.wait_for_selector("nav[aria-label] .nav-list")
     if language:
         choose_language(page, language)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from i18n_support import PASSWORD, form_token
+from support import sign_in
 
 
 @pytest.fixture
@@ -26,9 +26,7 @@ def login_as(app, make, visitor):
     def login(role: str = "prosecutor", language: str | None = None, **values):
         user_id, email = make.user(role, **values)
         client = visitor(language)
-        page = client.get("/login").get_data(as_text=True)
-        response = client.post("/login", data={"email": email, "password": PASSWORD,
-                                               "csrf_token": form_token(page)})
+        response = sign_in(client, email)
         assert response.status_code == 302, response.get_data(as_text=True)
         client.user_id, client.email = user_id, email
         return client

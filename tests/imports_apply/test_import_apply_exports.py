@@ -8,6 +8,7 @@ import pytest
 import vobject
 from import_apply_support import SAMPLES, directory_state, import_samples, run_import
 from sqlalchemy import select
+from support import download
 
 from directory.extensions import db
 from directory.models import AuditEntry
@@ -23,9 +24,10 @@ def loaded(app, make):
 
 
 def get_as(client, auth, make, role, path, networks=()):
+    """The page or, for /exports, the export (a POST with the page's CSRF token)."""
     _, email = make.user(role, networks=networks)
     auth.login(email)
-    response = client.get(path)
+    response = download(client, path) if path.startswith("/exports") else client.get(path)
     auth.logout()
     return response
 
@@ -98,6 +100,15 @@ def test_export_of_the_current_search(loaded, client, auth, make):
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows and {row["Country"] for row in rows} == {"MA"}
     assert all("emj" in row["Networks"] for row in rows)  # a secretariat: its networks only
+
+
+def test_an_export_needs_a_post_from_our_pages(loaded, client, auth, make):
+    _, email = make.user("admin")
+    auth.login(email)
+    assert client.get("/exports?format=csv").status_code == 405  # a link cannot start one
+    forged = client.post("/exports?format=csv", data={"csrf_token": "forged"})
+    assert forged.status_code == 400
+    assert download(client, "/exports?format=csv").status_code == 200
 
 
 def test_search_page_offers_the_export_to_those_allowed(loaded, client, auth, make):

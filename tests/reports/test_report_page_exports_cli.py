@@ -9,6 +9,7 @@ import re
 
 from openpyxl import load_workbook
 from sqlalchemy import select, update
+from support import download
 
 from directory.extensions import db
 from directory.models import AuditEntry, Network
@@ -61,8 +62,8 @@ def test_bad_dates_are_form_errors(login_as):
     response = browser.get("/reports/indicators?from=2025-06-01&to=2025-01-01")
     assert response.status_code == 400
     assert "on or after its start" in response.get_data(as_text=True)
-    assert browser.get("/reports/indicators.csv?from=nope").status_code == 400
-    assert browser.get("/reports/indicators.xlsx?to=nope").status_code == 400
+    assert download(browser, "/reports/indicators.csv?from=nope").status_code == 400
+    assert download(browser, "/reports/indicators.xlsx?to=nope").status_code == 400
 
 
 def test_every_role_sees_the_report_page(login_as):
@@ -72,7 +73,7 @@ def test_every_role_sees_the_report_page(login_as):
 
 def test_csv_download(app, login_as, scenario):
     browser = login_as("reporter")
-    response = browser.get(f"/reports/indicators.csv?{PERIOD}&by=quarter")
+    response = download(browser, f"/reports/indicators.csv?{PERIOD}&by=quarter")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -96,11 +97,12 @@ def test_exports_neutralise_formulas(app, login_as, scenario):
                            .values(name='=HYPERLINK("http://evil.example","x")'))
         db.session.commit()
     browser = login_as("reporter")
-    text = browser.get(f"/reports/indicators.csv?{PERIOD}&by=network").get_data(as_text=True)
+    text = download(browser, f"/reports/indicators.csv?{PERIOD}&by=network").get_data(
+        as_text=True)
     rows = {row["group"]: row for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")))}
     assert rows["emj"]["label"] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
-    book = load_workbook(io.BytesIO(browser.get(
-        f"/reports/indicators.xlsx?{PERIOD}&by=network").data))
+    book = load_workbook(io.BytesIO(download(
+        browser, f"/reports/indicators.xlsx?{PERIOD}&by=network").data))
     labels = [row[1] for row in book["Network used"].iter_rows(min_row=2, values_only=True)]
     assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in labels
     for sheet in book.worksheets:
@@ -111,7 +113,7 @@ def test_exports_neutralise_formulas(app, login_as, scenario):
 
 def test_xlsx_download(login_as, scenario):
     browser = login_as("reporter")
-    response = browser.get(f"/reports/indicators.xlsx?{PERIOD}&by=month")
+    response = download(browser, f"/reports/indicators.xlsx?{PERIOD}&by=month")
     assert response.status_code == 200
     assert response.mimetype.endswith("spreadsheetml.sheet")
     book = load_workbook(io.BytesIO(response.data))

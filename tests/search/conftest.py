@@ -11,7 +11,7 @@ from search_support import load_directory, sign_in
 from sqlalchemy import create_engine, text
 from support import close_app, make_app
 
-from directory.services import commit, schema, users
+from directory.services import commit, schema, tokens, users
 
 POSTGRES_URL = os.environ.get("COUNTERPART_TEST_DATABASE_URL")
 ON_POSTGRES = bool(POSTGRES_URL and POSTGRES_URL.startswith("postgres"))
@@ -53,7 +53,7 @@ def directory(tmp_path_factory):
         prosecutor = users.create_user(None, {"email": "reader@users.example",
                                               "role": "prosecutor", "country": "FR",
                                               "password": "correct horse battery staple"})
-        token = users.create_token(None, prosecutor)
+        _, token = tokens.create_token(None, prosecutor)
         commit()
     yield app, ids, token
     close_app(app)

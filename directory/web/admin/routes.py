@@ -11,7 +11,17 @@ from sqlalchemy import select
 from directory import vocabulary
 from directory.extensions import db
 from directory.models import Network
-from directory.services import commit, networks, permissions, rollback, users
+from directory.services import (
+    access_log,
+    commit,
+    networks,
+    passwords,
+    permissions,
+    rollback,
+    tokens,
+    two_factor,
+    users,
+)
 from directory.services.errors import Conflict, ValidationFailed
 from directory.web.admin.forms import NetworkForm, SpecialismForm, UserForm
 
@@ -50,25 +60,22 @@ def user_list():
 @blueprint.route("/users/new", methods=["GET", "POST"])
 def user_new():
     form = _form()
-    password = None
     if form.validate_on_submit():
         values = _values(form)
+        generated = None
         if not values["password"]:
-            password = values["password"] = users.generate_password()
+            generated = values["password"] = passwords.generate()
         try:
-            users.create_user(current_user._get_current_object(), values)
+            user = users.create_user(current_user._get_current_object(), values,
+                                     one_time_password=True)
         except (ValidationFailed, Conflict) as error:
             rollback()
             for name, message in error.fields.items():
                 getattr(form, name, form.email).errors = [message]
         else:
             commit()
-            if password:
-                flash(_("User created. Their one-time password is: %(password)s — give it to "
-                        "them safely; it is not shown again.", password=password), "success")
-            else:
-                flash(_("User created."), "success")
-            return redirect(url_for("admin.user_list"))
+            # Shown on this page only, never in a flash message (which travels in the cookie).
+            return render_template("admin/user_created.html", user=user, password=generated)
     status = 422 if request.method == "POST" else 200
     return render_template("admin/user_form.html", form=form, user=None), status
 
@@ -98,7 +105,39 @@ def user_edit(user_id: int):
             flash(_("User saved."), "success")
             return redirect(url_for("admin.user_list"))
     status = 422 if request.method == "POST" else 200
-    return render_template("admin/user_form.html", form=form, user=user), status
+    return render_template(
+        "admin/user_form.html", form=form, user=user, tokens=tokens.list_tokens(user),
+        token_status=tokens.status, enrolled=two_factor.is_enrolled(user),
+        revoke_url=lambda token: url_for("admin.revoke_token", user_id=user.id,
+                                         token_id=token.id)), status
+
+
+@blueprint.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+def revoke_token(user_id: int, token_id: int):
+    tokens.revoke(current_user._get_current_object(), users.get_user(user_id), token_id)
+    commit()
+    flash(_("The token is revoked."), "success")
+    return redirect(url_for("admin.user_edit", user_id=user_id))
+
+
+@blueprint.post("/users/<int:user_id>/two-factor/reset")
+def reset_two_factor(user_id: int):
+    """A lost phone: the user enrols again at their next sign-in."""
+    two_factor.reset(current_user._get_current_object(), users.get_user(user_id))
+    commit()
+    flash(_("The second factor is reset: the user sets it up again at their next sign-in."),
+          "success")
+    return redirect(url_for("admin.user_edit", user_id=user_id))
+
+
+@blueprint.get("/users/<int:user_id>/access-log")
+def user_access_log(user_id: int):
+    """Which entries this user read, when and how."""
+    user = users.get_user(user_id)
+    page = access_log.page_arg(request.args.get("page"))
+    total, rows = access_log.reads_by_user(current_user._get_current_object(), user.id, page)
+    return render_template("admin/access_log.html", subject=user.email, rows=rows, total=total,
+                           page=page, per_page=access_log.PER_PAGE, by_user=True)
 
 
 def _save_vocabulary(form, save, slug, redirect_to: str, message: str):

@@ -65,6 +65,7 @@ VERSION_BODY = {"required": False, "content": {"application/json": {"schema": {
     "type": "object", "properties": {"version": {"type": "integer"}}}}}}
 ENTRY = {"$ref": "#/components/schemas/ContactPoint"}
 EVENT = {"$ref": "#/components/schemas/ContactEvent"}
+ACCESS_LOG = {"$ref": "#/components/schemas/AccessLog"}
 FILTERS = ("country", "network", "specialism", "language", "kind")
 
 
@@ -152,6 +153,19 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"200": {"description": "vCard",
                                       "content": {"text/vcard": {"schema": {"type": "string"}}}},
                               **_errors(401, 404)}}},
+            "/contact-points/{id}/access-log": {"parameters": ID, "get": {
+                "summary": "Administrators: who read this entry, when and how (newest first)",
+                "description": "Every read of the entry (its page, the API, its vCard), every "
+                               "listing, search result page and export that showed it. Kept "
+                               "COUNTERPART_ACCESS_LOG_DAYS days.",
+                "parameters": _query("page"),
+                "responses": {"200": _response("A page of reads", ACCESS_LOG),
+                              **_errors(400, 401, 403, 404)}}},
+            "/users/{id}/access-log": {"parameters": ID, "get": {
+                "summary": "Administrators: which entries this user read, when and how",
+                "parameters": _query("page"),
+                "responses": {"200": _response("A page of reads", ACCESS_LOG),
+                              **_errors(400, 401, 403, 404)}}},
             "/contact-events": {
                 "get": {"summary": "My initial contacts, the latest first (voided ones marked)",
                         "parameters": _paging(500),
@@ -213,7 +227,11 @@ def openapi_document() -> dict[str, Any]:
         }),
         "components": {
             "securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer"},
+                "bearer": {"type": "http", "scheme": "bearer", "description":
+                           "A token from `counterpart create-token EMAIL [--days N] [--name "
+                           "TEXT]`: it expires (90 days by default), is revoked on My account, "
+                           "by an administrator or with `counterpart revoke-token`, and with "
+                           "its user's deactivation. No second-factor code is asked."},
                 "session": {"type": "apiKey", "in": "cookie", "name": "session"},
             },
             "schemas": {
@@ -276,6 +294,19 @@ def openapi_document() -> dict[str, Any]:
                     "void_reason": {"type": ["string", "null"], "readOnly": True},
                     "created_at": {"type": "string", "format": "date-time", "readOnly": True}},
                     "required": ["contact_point_id", "matter", "channel", "purpose"]},
+                "AccessLog": {"type": "object", "properties": {
+                    "contact_point_id": {"type": "integer"}, "user_id": {"type": "integer"},
+                    "total": {"type": "integer"}, "page": {"type": "integer"},
+                    "per_page": {"type": "integer"},
+                    "results": {"type": "array", "items": {"type": "object", "properties": {
+                        "at": {"type": "string", "format": "date-time"},
+                        "user": {"type": "string", "description": "the reader's e-mail, or "
+                                 "operator for the command line"},
+                        "user_id": {"type": ["integer", "null"]},
+                        "contact_point_id": {"type": "integer"},
+                        "how": {"enum": ["page", "api", "vcard", "search", "listing",
+                                         "suggest", "export"]},
+                        "channel": {"enum": ["web", "api", "cli"]}}}}}},
                 "PlanTally": {"type": "object", "properties": {
                     "initiated": {"type": "integer"}, "established": {"type": "integer"},
                     "rate": {"type": ["number", "null"]}}},

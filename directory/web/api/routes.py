@@ -8,9 +8,10 @@ from flask import Response, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from directory.services import commit, contacts, permissions, search, vcard
+from directory.services import access_log, commit, contacts, permissions, search, users, vcard
 from directory.services.errors import PermissionDenied, ServiceError
 from directory.services.numbers import parse_whole_number
+from directory.web import reads
 from directory.web.api import actor, blueprint, int_arg, json_body
 from directory.web.api.openapi import openapi_document
 
@@ -24,6 +25,7 @@ def openapi():
 def search_entries():
     page = search.search(actor(), search.parse_request(request.args))
     body = page.as_json()  # before the commit, which would expire every row it reads
+    reads.note("search", [result["id"] for result in body["results"]])
     commit()
     return jsonify(body)
 
@@ -34,6 +36,7 @@ def find_counterpart():
                                    request.args.get("matter", ""),
                                    search.parse_request(request.args))
     body = page.as_json()
+    reads.note("search", [result["id"] for result in body["results"]])
     commit()
     return jsonify(body)
 
@@ -44,7 +47,9 @@ def suggest():
     if len(text) > search.MAX_QUERY:
         raise ServiceError(ngettext("At most %(num)s character.", "At most %(num)s characters.",
                                     search.MAX_QUERY), {"q": _("Too long.")})
-    return jsonify(suggestions=search.suggest(text))
+    suggestions = search.suggest(text)
+    reads.note("suggest", [suggestion["id"] for suggestion in suggestions])
+    return jsonify(suggestions=suggestions)
 
 
 @blueprint.get("/contact-points")
@@ -57,14 +62,16 @@ def list_entries():
     total, rows = contacts.list_contact_points(
         network=request.args.getlist("network"), country=request.args.getlist("country"),
         status=statuses, page=page, per_page=per_page)
+    reads.note("listing", [row.id for row in rows])
     return jsonify(total=total, page=page, per_page=per_page,
                    results=[contacts.contact_point_json(row) for row in rows])
 
 
 @blueprint.get("/contact-points/<int:contact_point_id>")
 def get_entry(contact_point_id: int):
-    return jsonify(contacts.contact_point_json(
-        contacts.get_visible_contact_point(actor(), contact_point_id)))
+    contact_point = contacts.get_visible_contact_point(actor(), contact_point_id)
+    reads.note("api", [contact_point.id])
+    return jsonify(contacts.contact_point_json(contact_point))
 
 
 @blueprint.post("/contact-points")
@@ -114,7 +121,30 @@ def verify_entry(contact_point_id: int):
 @blueprint.get("/contact-points/<int:contact_point_id>/vcard")
 def entry_vcard(contact_point_id: int):
     contact_point = contacts.get_visible_contact_point(actor(), contact_point_id)
+    reads.note("vcard", [contact_point.id])
     return Response(
         vcard.vcard(contact_point), mimetype="text/vcard",
         headers={"Content-Disposition": f'attachment; filename="contact-point-{contact_point.id}.vcf"'},
     )
+
+
+@blueprint.get("/contact-points/<int:contact_point_id>/access-log")
+def entry_access_log(contact_point_id: int):
+    """Admins: who read this entry, when and how (newest first, PER_PAGE a page)."""
+    page = int_arg("page", 1)
+    total, rows = access_log.reads_of_entry(actor(), contact_point_id, page)
+    body = {"contact_point_id": contact_point_id, "total": total, "page": page,
+            "per_page": access_log.PER_PAGE, "results": [access_log.entry_json(row) for row in rows]}
+    commit()
+    return jsonify(body)
+
+
+@blueprint.get("/users/<int:user_id>/access-log")
+def user_access_log(user_id: int):
+    """Admins: which entries this user read, when and how."""
+    page = int_arg("page", 1)
+    total, rows = access_log.reads_by_user(actor(), users.get_user(user_id).id, page)
+    body = {"user_id": user_id, "total": total, "page": page, "per_page": access_log.PER_PAGE,
+            "results": [access_log.entry_json(row) for row in rows]}
+    commit()
+    return jsonify(body)

@@ -1,4 +1,4 @@
-"""Sign-in, password and profile forms."""
+"""Sign-in, second factor, password and profile forms."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -9,6 +9,14 @@ from wtforms.validators import DataRequired, Length
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=320)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
+    # Optional here: a client may send the code with the password instead of in a second step.
+    code = StringField(_l("Code"), validators=[Length(max=40)])
+
+
+class CodeForm(FlaskForm):
+    """The second step of signing in, enrolling, and confirming second-factor changes."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
 
 
 class PasswordForm(FlaskForm):

@@ -23,15 +23,17 @@ from sqlalchemy import or_, select
 
 from directory.extensions import db
 from directory.models import AuditEntry, ContactPoint, Membership, Network, Specialism
-from directory.services import commit, contacts, permissions, rollback, usage, vcard
+from directory.services import access_log, commit, contacts, permissions, rollback, usage, vcard
 from directory.services.errors import Conflict, ValidationFailed
 from directory.services.numbers import parse_whole_number
+from directory.web import reads
 from directory.web.contacts.forms import (
     ContactPointForm,
     apply_errors,
     fill_form,
     payload_from_form,
 )
+from directory.web.security import safe_next
 
 blueprint = Blueprint("contacts", __name__, url_prefix="/contact-points")
 
@@ -84,6 +86,7 @@ def view(contact_point_id: int):
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(50)
     ).all()
     usage.count("view", contact_point.network_slugs)
+    reads.note("page", [contact_point.id])
     commit()
     return render_template(
         "contacts/view.html", contact_point=contact_point,
@@ -168,9 +171,8 @@ def _state_change(contact_point_id: int, action, message: str):
         return redirect(url_for("contacts.view", contact_point_id=contact_point_id))
     commit()
     flash(message, "success")
-    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/")
-                    and not request.form.get("next", "").startswith("//")
-                    else url_for("contacts.view", contact_point_id=contact_point_id))
+    return redirect(safe_next(request.form.get("next"),
+                              url_for("contacts.view", contact_point_id=contact_point_id)))
 
 
 @blueprint.post("/<int:contact_point_id>/archive")
@@ -188,8 +190,22 @@ def verify(contact_point_id: int):
 @blueprint.get("/<int:contact_point_id>/vcard")
 def download_vcard(contact_point_id: int):
     contact_point = contacts.get_visible_contact_point(_actor(), contact_point_id)
+    reads.note("vcard", [contact_point.id])
     return Response(vcard.vcard(contact_point), mimetype="text/vcard", headers={
         "Content-Disposition": f'attachment; filename="contact-point-{contact_point.id}.vcf"'})
+
+
+@blueprint.get("/<int:contact_point_id>/access-log")
+def entry_access_log(contact_point_id: int):
+    """Admins: who read this entry, when and how."""
+    page = access_log.page_arg(request.args.get("page"))
+    total, rows = access_log.reads_of_entry(_actor(), contact_point_id, page)
+    contact_point = contacts.get_contact_point(contact_point_id)
+    html = render_template("admin/access_log.html", rows=rows, total=total, page=page,
+                           per_page=access_log.PER_PAGE, by_user=False,
+                           subject=f"{contact_point.given_name} {contact_point.family_name}")
+    commit()
+    return html
 
 
 @blueprint.get("/stale")
@@ -209,4 +225,5 @@ def stale():
     rows = db.session.scalars(
         query.order_by(ContactPoint.last_verified_on.asc().nulls_first(), ContactPoint.id)
         .limit(200)).all()
+    reads.note("listing", [row.id for row in rows])
     return render_template("contacts/stale.html", contact_points=rows, action_form=FlaskForm())

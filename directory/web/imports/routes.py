@@ -434,10 +434,11 @@ def changes_csv(run_id: int):
     return _csv_response([CHANGE_HEADERS, *rows], f"import-{run.id}-changes.csv")
 
 
-@blueprint.get("/exports")
+@blueprint.post("/exports")
 def export():
     """A network's entries (?network=) or the current search (?search=1 and the search
-    page's own query arguments), as csv, xlsx or vcard."""
+    page's own query arguments), as csv, xlsx or vcard. A POST with the page's CSRF token: a
+    link from another site cannot start an export."""
     actor = _actor()
     output_format = request.args.get("format", "csv")
     network = request.args.get("network") if not request.args.get("search") else None

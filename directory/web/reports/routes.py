@@ -177,7 +177,7 @@ def _download(fmt: str):
     return report, f"indicators-{start.isoformat()}-{end.isoformat()}-{by}.{fmt}"
 
 
-@blueprint.get("/indicators.csv")
+@blueprint.post("/indicators.csv")
 def indicators_csv():
     report, filename = _download("csv")
     # A byte-order mark, so that Excel opens the UTF-8 labels (Arabic, accents) correctly.
@@ -186,7 +186,7 @@ def indicators_csv():
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@blueprint.get("/indicators.xlsx")
+@blueprint.post("/indicators.xlsx")
 def indicators_xlsx():
     report, filename = _download("xlsx")
     body = workbook(report, current_locale())

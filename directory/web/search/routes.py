@@ -12,6 +12,7 @@ from directory.extensions import db
 from directory.models import Network, Specialism
 from directory.services import commit, permissions, rollback, search
 from directory.services.errors import ServiceError, Unavailable
+from directory.web import reads
 
 blueprint = Blueprint("search", __name__)
 
@@ -49,6 +50,7 @@ def index():
     # The search counted one use of the directory: commit it once the page is rendered, as a
     # commit expires the rows the page reads (each would be loaded again, one by one).
     if page is not None:
+        reads.note("search", [contact_point.id for contact_point, _, _ in page.results])
         commit()
     else:
         rollback()
