@@ -62,13 +62,13 @@ def app_on(tmp_path):
 
 
 def _sign_in_token(app) -> dict[str, str]:
-    from directory.services import commit, users
+    from directory.services import commit, tokens, users
 
     with app.app_context():
         user = users.create_user(None, {"email": "outage@users.example", "role": "admin",
                                         "password": "correct horse battery staple"})
         commit()
-        token = users.create_token(None, user)
+        _, token = tokens.create_token(None, user)
         commit()
     return {"Authorization": f"Bearer {token}"}
 

@@ -171,7 +171,8 @@ def test_a_nul_character_is_refused_everywhere_with_the_field_named(api, login_a
 
 
 def _links(page: str) -> list[str]:
-    return re.findall(r'href="([^"]+)"', page)
+    """Where the page's links and forms lead (exports are forms: a POST with its CSRF token)."""
+    return re.findall(r'(?:href|action)="([^"]+)"', page)
 
 
 @pytest.mark.parametrize("argument", ["_anchor", "_external", "_scheme", "_method", "endpoint",
