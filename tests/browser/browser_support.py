@@ -65,7 +65,8 @@ def sign_in(page, role: str, language: str | None = None) -> None:
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.click("main form button[type=submit]")
-    page.wait_for_selector("nav[aria-label] .nav-list")
+    # Attached rather than visible: on a phone the menu waits behind its "Menu" button.
+    page.wait_for_selector("nav[aria-label] .nav-list", state="attached")
     if language:
         choose_language(page, language)
 

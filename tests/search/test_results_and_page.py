@@ -65,7 +65,7 @@ def test_the_search_page_works_without_javascript(directory, signed_in, reader):
     form = re.search(r'<form method="get" action="/" role="search"[^>]*>(.*?)</form>', page, re.DOTALL)
     assert form and 'name="q"' in form.group(1) and 'type="submit"' in form.group(1)
     # The filters are a GET form of checkboxes with counts, and a submit button.
-    filters = re.search(r'<aside class="facets".*?<form method="get" action="/">(.*?)</form>',
+    filters = re.search(r'<aside class="facets".*?<form method="get" action="/#results">(.*?)</form>',
                         page, re.DOTALL)
     assert filters
     assert re.search(r'type="checkbox"[^>]*name="country" value="MA"', filters.group(1))
