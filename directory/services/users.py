@@ -73,11 +73,12 @@ def _clean_user(values: dict[str, Any], creating: bool) -> dict[str, Any]:
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
     if creating or "email" in values:
+        given = (values.get("email") or "").strip()
         try:
-            clean["email"] = normalise_email(values.get("email") or "")
+            clean["email"] = normalise_email(given)
         except ValueError:
-            errors["email"] = gettext("'%(value)s' is not a valid e-mail address.",
-                                      value=values.get("email") or "")
+            errors["email"] = (gettext("'%(value)s' is not a valid e-mail address.", value=given)
+                               if given else gettext("Enter an e-mail address."))
     if creating or "role" in values:
         role = values.get("role")
         if role not in ROLES:

@@ -6,13 +6,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, logout_user
 
-from directory import vocabulary
+from directory.extensions import current_locale
 from directory.services import commit, rollback, users
 from directory.services.errors import TooManyAttempts, ValidationFailed
 from directory.web.auth.forms import LOCALE_CHOICES, LoginForm, PasswordForm, ProfileForm
-from directory.web.i18n import current_locale
+from directory.web.contacts.forms import language_choices
 from directory.web.security import start_session
 
 blueprint = Blueprint("auth", __name__)
@@ -65,9 +66,7 @@ def account():
     user = current_user._get_current_object()
     profile = ProfileForm(prefix="profile", obj=None)
     profile.locale.choices = LOCALE_CHOICES
-    profile.languages.choices = sorted(
-        ((code, term.label(current_locale())) for code, term in vocabulary.languages().items()),
-        key=lambda item: item[1])
+    profile.languages.choices = language_choices(current_locale())
     password = PasswordForm(prefix="password")
     if request.method == "GET":
         profile.name.data = user.name
@@ -77,6 +76,7 @@ def account():
         users.update_profile(user, {"name": profile.name.data, "locale": profile.locale.data,
                                     "languages": profile.languages.data})
         commit()
+        refresh()  # the interface language may have just changed: say it in the new one
         flash(_("Your account is saved."), "success")
         return redirect(url_for("auth.account"))
     if (request.method == "POST" and "password-new_password" in request.form
