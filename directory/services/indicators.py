@@ -29,6 +29,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
+from babel.dates import format_date
 from flask_babel import gettext, ngettext
 from sqlalchemy import ColumnElement, false, func, literal_column, select, true
 
@@ -380,7 +381,10 @@ def group_label(by: str, key: str | None, locale: str = "en",
         number = quarter.removeprefix("Q")
         return {"fr": f"T{number} {year}", "ar": f"الربع {number} من {year}"}.get(
             locale[:2], f"{year} {quarter}")
-    if by in ("month", "year"):
+    if by == "month":
+        year, month = key.split("-")
+        return format_date(date(int(year), int(month), 1), "LLLL y", locale=locale)
+    if by == "year":
         return key
     if by in ("country", "counterpart-country"):
         return vocabulary.country_name(key, locale)

@@ -163,6 +163,7 @@ def indicators_page():
                 "rate": _rate(indicators.rate(tally.established, tally.initiated))}
                for req, cp, tally in report.country_pairs()],
         network_label=lambda slug: indicators.group_label("network", slug, locale),
+        period_label=lambda key: indicators.group_label(report.use["period"], key, locale),
         query={"from": start.isoformat(), "to": end.isoformat(), "by": by})
 
 
