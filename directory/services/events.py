@@ -176,6 +176,27 @@ def matters() -> dict[str, Specialism]:
     return {s.slug: s for s in db.session.scalars(select(Specialism).order_by(Specialism.position))}
 
 
+def _network(value: Any, contact_point: ContactPoint | None, matter: str | None,
+             errors: dict[str, str]) -> str | None:
+    """The network used: one of the entry's, the one that fits the matter when not given."""
+    if contact_point is None:
+        if value not in (None, "") and not isinstance(value, str):
+            errors["network"] = gettext("Must be a network slug.")
+        return None
+    networks = network_slugs(contact_point.id)
+    network = value or fitting_network(networks, matter)
+    if network in (None, ""):
+        errors["network"] = gettext("Choose the network you used: %(choices)s.",
+                                    choices=" / ".join(network_labels(networks)))
+    elif network not in networks:
+        errors["network"] = gettext(
+            "'%(value)s' is not one of this entry's networks (%(choices)s).",
+            value=network, choices=", ".join(networks))
+    else:
+        return network
+    return None
+
+
 def validate(payload: Any, today: date | None = None) -> tuple[dict[str, Any], ContactPoint | None]:
     """Check every field at once; raise ValidationFailed naming each bad one."""
     today = today or date.today()
@@ -215,21 +236,9 @@ def validate(payload: Any, today: date | None = None) -> tuple[dict[str, Any], C
             errors["plan"] = gettext("Choose action plan A or B.")
     clean["plan"] = _choice(plan, "plan", PLANS, errors) if plan else None
 
-    if contact_point is not None:
-        networks = network_slugs(contact_point.id)
-        network = payload.get("network") or fitting_network(networks, clean["matter"])
-        if network in (None, ""):
-            errors["network"] = gettext(
-                "Choose the network you used: %(choices)s.",
-                choices=" / ".join(network_labels(networks)))
-        elif network not in networks:
-            errors["network"] = gettext(
-                "'%(value)s' is not one of this entry's networks (%(choices)s).",
-                value=network, choices=", ".join(networks))
-        else:
-            clean["network"] = network
-    elif payload.get("network") not in (None, "") and not isinstance(payload.get("network"), str):
-        errors["network"] = gettext("Must be a network slug.")
+    network = _network(payload.get("network"), contact_point, clean["matter"], errors)
+    if network is not None:
+        clean["network"] = network
 
     occurred_on = _date(payload.get("occurred_on"), "occurred_on", errors, today)
     clean["occurred_on"] = occurred_on or (None if "occurred_on" in errors else today)

@@ -73,12 +73,11 @@ def _clean_user(values: dict[str, Any], creating: bool) -> dict[str, Any]:
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
     if creating or "email" in values:
-        given = (values.get("email") or "").strip()
         try:
-            clean["email"] = normalise_email(given)
+            clean["email"] = normalise_email(values.get("email") or "")
         except ValueError:
-            errors["email"] = (gettext("'%(value)s' is not a valid e-mail address.", value=given)
-                               if given else gettext("Enter an e-mail address."))
+            errors["email"] = gettext("'%(value)s' is not a valid e-mail address.",
+                                      value=values.get("email") or "")
     if creating or "role" in values:
         role = values.get("role")
         if role not in ROLES:

@@ -7,21 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import assert_accessible, sign_in
+from browser_support import CARDS, DESK, PHONE, assert_accessible, sign_in
 
 LANGUAGES = ("en", "ar")
-DESK = {"width": 1280, "height": 800}
-PHONE = {"width": 360, "height": 740}
-
-# The height of every result card, the top of the first one, and how many fit the 800 px
-# below it (whole cards only).
-CARDS = """() => {
-  const cards = [...document.querySelectorAll('.result')];
-  const boxes = cards.map(card => card.getBoundingClientRect());
-  const top = boxes.length ? boxes[0].top : 0;
-  return {heights: boxes.map(box => box.height),
-          within800: boxes.filter(box => box.bottom - top <= 800).length};
-}"""
 
 
 def signed_in(new_context, role, language, viewport):
