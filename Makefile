@@ -5,13 +5,13 @@ PORT ?= 5000
 BIN := $(VENV)/bin
 POSTGRES_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-postgres bench lint screenshots clean translations
+.PHONY: install run test test-postgres bench lint fuzz load lock screenshots clean translations
 
 $(BIN)/counterpart: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Counterpart needs Python 3.11 or newer (set PYTHON=python3.11).")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/pip install --quiet -e '.[test,dev]'
 	@touch $@
 
 install: $(BIN)/counterpart
@@ -49,8 +49,33 @@ translations: install
 screenshots: install
 	$(BIN)/python tests/browser/screenshots.py
 
+## Style, complexity (at most 15), unused arguments, import order (ruff), and types in index/
+## and imports/ (mypy); settings in pyproject.toml.
 lint: install
-	$(BIN)/ruff check directory index imports tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+## The API fuzzed from its OpenAPI document (schemathesis) against a real gunicorn, on SQLite
+## then on PostgreSQL: no 500, no answer outside the document. A fixed seed and number of
+## examples per operation; about a minute each.
+fuzz: install
+	$(BIN)/python benchmarks/fuzz.py
+	$(BIN)/python benchmarks/fuzz.py --database $(POSTGRES_TEST_URL)
+
+## 8 clients for 60 s against gunicorn (search, entry reads, contact logging, an import), then
+## the same on PostgreSQL with a restart of the server in the middle. Ends non-zero on any
+## error beyond the requests in flight during the restart. RESTART_POSTGRES=0 skips the restart
+## (it briefly interrupts every other user of that PostgreSQL).
+load: install
+	$(BIN)/python benchmarks/load.py --seconds 60
+	$(BIN)/python benchmarks/load.py --seconds 60 --database $(POSTGRES_TEST_URL) \
+	  $(if $(filter 0,$(RESTART_POSTGRES)),,--restart-postgres)
+
+## requirements.lock: the runtime dependencies pinned with their hashes, for deployments
+## (`pip install --require-hashes -r requirements.lock`, then the wheel with --no-deps).
+lock: install
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,5 +1,5 @@
-"""The WSGI entry point for any server: `gunicorn wsgi:app`."""
+"""The WSGI entry point of a checkout, for any server: `gunicorn wsgi:app`."""
 
-from directory import create_app
+from directory.wsgi import app
 
-app = create_app()
+__all__ = ["app"]

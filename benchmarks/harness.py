@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -31,7 +32,8 @@ class Instance:
         self.folder = Path(tempfile.mkdtemp(prefix="counterpart-bench-"))
         self.env = {
             **os.environ,
-            "COUNTERPART_DATABASE_URL": database_url or f"sqlite:///{self.folder / 'bench.sqlite3'}",
+            "COUNTERPART_DATABASE_URL": (database_url
+                                         or f"sqlite:///{self.folder / 'bench.sqlite3'}"),
             "COUNTERPART_INDEX_DIR": str(self.folder / "index"),
             "COUNTERPART_SECRET_KEY": "benchmark-secret",
         }
@@ -49,13 +51,38 @@ class Instance:
         self.cli("create-user", email, "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n")
         return email
 
+    @classmethod
     @contextmanager
-    def server(self, workers: int = 2):
+    def fresh(cls, postgres_url: str | None = None):
+        """An instance on SQLite, or in a new schema of that PostgreSQL database, removed after."""
+        import psycopg
+
+        instance = cls()
+        name = f"bench_{os.getpid()}_{int(time.time())}"
+        if postgres_url:
+            with psycopg.connect(postgres_url, autocommit=True) as connection:
+                connection.execute(f'CREATE SCHEMA "{name}"')
+            separator = "&" if "?" in postgres_url else "?"
+            instance.env["COUNTERPART_DATABASE_URL"] = (
+                f"{postgres_url}{separator}options=-csearch_path%3D{name}")
+        try:
+            yield instance
+        finally:
+            if postgres_url:
+                with psycopg.connect(postgres_url, autocommit=True) as connection:
+                    connection.execute(f'DROP SCHEMA "{name}" CASCADE')
+            shutil.rmtree(instance.folder, ignore_errors=True)
+
+    @contextmanager
+    def server(self, workers: int = 2, threads: int = 1, log: Path | None = None):
+        """gunicorn on 127.0.0.1; its output to `log` when given, else to ours."""
         port = _free_port()
+        output = open(log, "w") if log else None  # noqa: SIM115 - closed below
         process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-             "--log-level", "warning", "wsgi:app"],
-            env=self.env, cwd=ROOT)
+            [str(BIN / "gunicorn"), "--workers", str(workers), "--threads", str(threads),
+             "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120",
+             "wsgi:app"],
+            env=self.env, cwd=ROOT, stdout=output, stderr=output and subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(100):
@@ -68,6 +95,8 @@ class Instance:
         finally:
             process.terminate()
             process.wait(timeout=10)
+            if output:
+                output.close()
 
 
 def _free_port() -> int:

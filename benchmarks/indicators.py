@@ -200,7 +200,8 @@ def main() -> None:
         print(f"Whole period: A-4.1 = {first['indicators']['A-4.1']['value']:,}, "
               f"B-4.1 = {first['indicators']['B-4.1']['value']:,}, "
               f"initiated = {first['totals']['initiated']:,}")
-        print(f"\nGET /api/v1/indicators (ms: first, median of {options.runs}, max)   target < 1000")
+        print(f"\nGET /api/v1/indicators (ms: first, median of {options.runs}, max)"
+              "   target < 1000")
         cases = [
             ("reporter, 3 years, by quarter", "reporter@bench.example", f"{period}&by=quarter"),
             ("reporter, 3 years, by month", "reporter@bench.example", f"{period}&by=month"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from flask import Flask
@@ -48,8 +49,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     with app.app_context():
         _enable_sqlite_pragmas(db.engine)
+        _wait_for_the_server(db.engine, float(app.config["DATABASE_WAIT_SECONDS"]))
         if not app.config.get("TESTING") or app.config.get("INDEX_ON_START"):
-            _rebuild_missing_index(app)
+            _rebuild_missing_index()
     return app
 
 
@@ -81,7 +83,26 @@ def _enable_sqlite_pragmas(engine: Engine) -> None:
     engine.dispose()
 
 
-def _rebuild_missing_index(app: Flask) -> None:
+def _wait_for_the_server(engine: Engine, seconds: float) -> None:
+    """A database server that refuses new connections (restarting, starting up) is asked
+    again for up to `seconds`: the request waits instead of failing. Connections it cut are
+    noticed by the pool's pre-ping and replaced the same way."""
+    if engine.dialect.name == "sqlite" or seconds <= 0:
+        return
+
+    @event.listens_for(engine, "do_connect")
+    def connect(dialect, _record, cargs, cparams):  # pragma: no cover - on every new connection
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                return dialect.connect(*cargs, **cparams)
+            except dialect.loaded_dbapi.OperationalError:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.2)
+
+
+def _rebuild_missing_index() -> None:
     """A missing index is rebuilt from the database when the app starts."""
     from directory.services import schema, search
 

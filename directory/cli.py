@@ -18,8 +18,13 @@ from directory.services.errors import ServiceError
 
 def _create_app() -> Flask:
     from directory import create_app
+    from directory.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as error:
+        fail(str(error), 2)
+        raise  # not reached: fail() exits
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)

@@ -1,17 +1,29 @@
 """Configuration: defaults, then `COUNTERPART_*` environment variables, then test overrides.
 
 The instance folder holds what belongs to one installation: the SQLite database, the search
-index and the generated secret key.
+index and the generated secret key; it and they are created readable by their owner only.
+A setting that cannot work (a word where a number is due, a database URL that is no URL) is a
+`ConfigError` naming the variable, which the command line and `wsgi.py` print as one line.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+PREFIX = "COUNTERPART"
+
+
+class ConfigError(Exception):
+    """A setting that cannot work; the message names its environment variable."""
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -26,7 +38,7 @@ def _secret_key(instance_path: Path) -> str:
 
 def configure(app: Flask, test_config: dict | None = None) -> None:
     instance_path = Path(app.instance_path)
-    instance_path.mkdir(parents=True, exist_ok=True)
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     app.config.from_mapping(
         DATABASE_URL=f"sqlite:///{instance_path / 'counterpart.sqlite3'}",
         INDEX_DIR=str(instance_path / "index"),
@@ -39,6 +51,9 @@ def configure(app: Flask, test_config: dict | None = None) -> None:
         LOGIN_FAILURES_PER_ADDRESS=20,
         LOGIN_WINDOW_MINUTES=15,
         INDEX_LOCK_TIMEOUT=5.0,
+        # PostgreSQL: how long a new connection is retried while the server (re)starts, so
+        # that a restart costs only the requests whose transaction it cut.
+        DATABASE_WAIT_SECONDS=10.0,
         # Searches and entry views are counted in memory and written at most this often.
         USAGE_FLUSH_SECONDS=30,
         # Proxies in front of the app whose X-Forwarded-For to trust (0: none), so that
@@ -52,20 +67,84 @@ def configure(app: Flask, test_config: dict | None = None) -> None:
         BABEL_DEFAULT_LOCALE="en",
         LANGUAGES=["en", "fr", "ar"],
     )
-    app.config.from_prefixed_env("COUNTERPART")
+    defaults = dict(app.config)
+    app.config.from_prefixed_env(PREFIX)
+    _check_environment(app.config, defaults)
     if test_config:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance_path)
-    app.config["SQLALCHEMY_DATABASE_URI"] = _driver_url(app.config["DATABASE_URL"])
+    database = _database_url(app.config["DATABASE_URL"])
+    _create_private_sqlite_file(database)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database.render_as_string(hide_password=False)
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=int(app.config["SESSION_MINUTES"]))
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    engine_options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    if database.get_backend_name() != "sqlite":
+        # A connection the server dropped (a restart, a failover) is noticed when it is taken
+        # from the pool and replaced, instead of failing the next request that uses it.
+        engine_options.setdefault("pool_pre_ping", True)
 
 
-def _driver_url(url: str) -> str:
-    """Let people write `postgresql://`; we talk to PostgreSQL through psycopg 3."""
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+def _check_environment(config: dict[str, Any], defaults: dict[str, Any]) -> None:
+    """Each `COUNTERPART_*` variable has its default's type: a number where a number is due,
+    true or false for a switch, text kept as written (a numeric key stays text)."""
+    for variable in sorted(os.environ):
+        key = variable.removeprefix(f"{PREFIX}_")
+        if key == variable or "__" in key:
+            continue
+        config[key] = _typed(variable, os.environ[variable], config[key], defaults.get(key))
+
+
+def _typed(variable: str, written: str, value: Any, default: Any) -> Any:
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        raise ConfigError(f"{variable} must be true or false, not {written!r}.")
+    if isinstance(default, int):
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        raise ConfigError(f"{variable} must be a whole number of 0 or more, not {written!r}.")
+    if isinstance(default, float):
+        if (isinstance(value, (int, float)) and not isinstance(value, bool)
+                and math.isfinite(value) and value >= 0):
+            return float(value)
+        raise ConfigError(f"{variable} must be a number of 0 or more, not {written!r}.")
+    if isinstance(default, list) and not isinstance(value, list):
+        raise ConfigError(f'{variable} must be a JSON list such as ["en", "fr"], not {written!r}.')
+    if isinstance(default, str) or variable == f"{PREFIX}_SECRET_KEY":
+        if not written.strip():
+            raise ConfigError(f"{variable} is set but empty; set a value or unset it.")
+        return written
+    return value
+
+
+def _database_url(value: Any) -> URL:
+    """The URL SQLAlchemy connects with; `postgresql://` means psycopg 3."""
+    example = ("e.g. postgresql://counterpart@db.example/counterpart or "
+               "sqlite:////srv/counterpart/counterpart.sqlite3")
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{PREFIX}_DATABASE_URL is empty; {example}.")
+    try:
+        url = make_url(value.strip())
+        if url.drivername in ("postgres", "postgresql"):
+            url = url.set(drivername="postgresql+psycopg")
+        url.get_dialect().import_dbapi()
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as error:
+        raise ConfigError(f"{PREFIX}_DATABASE_URL is not a database URL Counterpart can use "
+                          f"({str(error).splitlines()[0]}); {example}.") from None
     return url
+
+
+def _create_private_sqlite_file(url: URL) -> None:
+    """SQLite creates its file (and its -wal and -shm beside it, which copy the file's mode)
+    with the process's umask: create it first, readable by its owner only."""
+    database = url.database or ""
+    if url.get_backend_name() != "sqlite" or database in ("", ":memory:") or \
+            database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.parent.is_dir():
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass

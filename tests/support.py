@@ -6,6 +6,7 @@ Importable as `support` from any test module (pytest puts the tests folder on sy
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 
 from directory import create_app
@@ -68,6 +69,13 @@ def close_app(app) -> None:
             index.close()
         db.session.remove()
         db.engine.dispose()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on, for a server a test starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def stop_process(process) -> None:

@@ -35,6 +35,7 @@ from directory.models import (
 from directory.models.contact_point import contact_point_specialism
 from directory.services import audit
 from directory.services.errors import Conflict, NotFound, ValidationFailed
+from directory.services.numbers import parse_whole_number
 from directory.services.permissions import (
     can_maintain,
     maintained_networks,
@@ -313,7 +314,7 @@ def _organisation(value: Any, country: str | None, errors: dict[str, str]) -> Or
     if value.get("id") is not None:
         organisation_id = value["id"]
         organisation = db.session.get(Organisation, organisation_id) if (
-            isinstance(organisation_id, int) and not isinstance(organisation_id, bool)) else None
+            isinstance(organisation_id, int) and parse_whole_number(organisation_id)) else None
         if organisation is None:
             errors["organisation"] = gettext("There is no organisation %(id)s.",
                                               id=repr(value["id"]))

@@ -30,6 +30,7 @@ from directory.models import (
 )
 from directory.services import audit
 from directory.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from directory.services.numbers import as_whole_number, parse_whole_number
 from directory.services.permissions import require_log_contacts
 from imports.messages import N_
 
@@ -197,6 +198,27 @@ def _network(value: Any, contact_point: ContactPoint | None, matter: str | None,
     return None
 
 
+def _counterpart(raw_id: Any, errors: dict[str, str]) -> ContactPoint | None:
+    """The entry a contact is logged with: an existing one, not archived."""
+    if raw_id in (None, ""):
+        errors["contact_point_id"] = gettext(
+            "This field is required: the id of the counterpart's entry.")
+        return None
+    if as_whole_number(raw_id) is None:
+        errors["contact_point_id"] = gettext("Must be the id (a whole number) of an entry.")
+        return None
+    number = parse_whole_number(raw_id)  # None past MAX_ID: no such entry
+    contact_point = db.session.get(ContactPoint, number) if number else None
+    if contact_point is None:
+        errors["contact_point_id"] = gettext("There is no entry %(id)s.", id=raw_id)
+        return None
+    if contact_point.status == "archived":
+        errors["contact_point_id"] = gettext(
+            "Entry %(id)s is archived: find the counterpart's current entry.", id=raw_id)
+        return None
+    return contact_point
+
+
 def validate(payload: Any, today: date | None = None) -> tuple[dict[str, Any], ContactPoint | None]:
     """Check every field at once; raise ValidationFailed naming each bad one."""
     today = today or date.today()
@@ -204,24 +226,7 @@ def validate(payload: Any, today: date | None = None) -> tuple[dict[str, Any], C
         raise ValidationFailed({"": gettext("The contact must be a JSON object.")})
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
-
-    contact_point = None
-    raw_id = payload.get("contact_point_id")
-    if raw_id in (None, ""):
-        errors["contact_point_id"] = gettext(
-            "This field is required: the id of the counterpart's entry.")
-    elif isinstance(raw_id, bool) or not (
-            isinstance(raw_id, int) or (isinstance(raw_id, str) and raw_id.strip().isdigit())):
-        errors["contact_point_id"] = gettext("Must be the id (a whole number) of an entry.")
-    else:
-        contact_point = db.session.get(ContactPoint, int(raw_id))
-        if contact_point is None:
-            errors["contact_point_id"] = gettext("There is no entry %(id)s.", id=raw_id)
-        else:
-            if contact_point.status == "archived":
-                errors["contact_point_id"] = gettext(
-                    "Entry %(id)s is archived: find the counterpart's current entry.", id=raw_id)
-                contact_point = None
+    contact_point = _counterpart(payload.get("contact_point_id"), errors)
 
     known_matters = matters()
     clean["matter"] = _choice(payload.get("matter"), "matter", known_matters, errors)

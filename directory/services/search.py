@@ -36,6 +36,7 @@ from directory.models.contact_point import contact_point_specialism
 from directory.services import usage
 from directory.services.contacts import contact_point_query, contact_points_json
 from directory.services.errors import ServiceError, Unavailable
+from directory.services.numbers import whole_number
 from index import Hit, IndexUnavailable, LockBusy, QueryTooLong, SearchIndex, SearchQuery
 
 log = logging.getLogger(__name__)
@@ -320,26 +321,9 @@ def parse_request(args: Any) -> SearchQuery:
         raise ServiceError(gettext("'%(value)s' is not a sort; use one of %(choices)s.",
                                    value=sort, choices=", ".join(SORTS)),
                            {"sort": gettext("Unknown sort.")})
-    page = _positive_int(args.get("page"), "page", 1)
-    per_page = _positive_int(args.get("per_page"), "per_page", 20)
-    if per_page > MAX_PER_PAGE:
-        raise ServiceError(gettext("%(name)s is at most %(maximum)s.", name="per_page",
-                                   maximum=MAX_PER_PAGE), {"per_page": gettext("Too large.")})
+    page = whole_number(args.get("page"), "page", 1)
+    per_page = whole_number(args.get("per_page"), "per_page", 20, MAX_PER_PAGE)
     return SearchQuery(text=text, filters=filters, sort=sort, page=page, per_page=per_page)
-
-
-def _positive_int(value: Any, name: str, default: int) -> int:
-    if value in (None, ""):
-        return default
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ServiceError(gettext("%(name)s must be a whole number.", name=name),
-                           {name: gettext("Not a number.")}) from None
-    if number < 1:
-        raise ServiceError(gettext("%(name)s must be 1 or more.", name=name),
-                           {name: gettext("Must be 1 or more.")})
-    return number
 
 
 def search(actor: User, request: SearchQuery, count_use: bool = True) -> SearchPage:
@@ -475,7 +459,8 @@ def search_page(actor: User, args: Any) -> SearchPage:
     return page
 
 
-def find_countries(actor: User, chosen: str | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+def find_countries(actor: User,
+                   chosen: str | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
     """The countries "find a counterpart" offers: those with entries, and the `chosen` one, by
     region ((region label, [(code, name)]), names in the reader's language and order)."""
     try:

@@ -11,7 +11,7 @@ from directory.services import permissions
 # (endpoint, label, who sees it) — entries whose blueprint is not registered are skipped.
 MENU = (
     ("events.mine", _l("My contacts"), permissions.can_log_contacts),
-    ("reports.indicators_page", _l("Indicators"), lambda user: True),
+    ("reports.indicators_page", _l("Indicators"), lambda _user: True),
     ("contacts.create", _l("New entry"), lambda user: permissions.can_maintain(user)),
     ("contacts.stale", _l("To re-verify"), lambda user: permissions.can_maintain(user)),
     ("imports.upload", _l("Import"), lambda user: permissions.can_maintain(user)),
@@ -20,7 +20,7 @@ MENU = (
 
 
 def register_blueprints(app: Flask) -> None:
-    from directory.web import errors, templating
+    from directory.web import errors, limits, templating
     from directory.web.admin.routes import blueprint as admin
     from directory.web.api import blueprint as api
     from directory.web.api import events as _api_events  # noqa: F401
@@ -32,6 +32,7 @@ def register_blueprints(app: Flask) -> None:
     from directory.web.reports.routes import blueprint as reports
     from directory.web.search.routes import blueprint as search
 
+    limits.init_app(app)
     for blueprint in (auth, search, contacts, events, reports, imports, admin, api):
         app.register_blueprint(blueprint)
     errors.init_app(app)

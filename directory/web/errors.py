@@ -20,9 +20,9 @@ from directory.web.security import is_api_request
 
 log = logging.getLogger(__name__)
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-         405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
-         422: "validation_failed", 429: "too_many_requests", 500: "internal_error",
-         503: "unavailable"}
+         405: "method_not_allowed", 409: "conflict", 413: "too_large",
+         415: "unsupported_media_type", 422: "validation_failed", 429: "too_many_requests",
+         500: "internal_error", 503: "unavailable"}
 
 
 def error_response(status: int, message: str, code: str | None = None,
@@ -47,7 +47,7 @@ def init_app(app: Flask) -> None:
         return error_response(error.status, error.message, error.code, error.fields, **extra)
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):
+    def csrf_error(_error: CSRFError):
         rollback()
         return error_response(400, _("The form had expired or did not come from this site. "
                                      "Reload the page and try again."), "csrf_failed")

@@ -68,6 +68,25 @@ def facet_label(facet: str, value: str, networks: dict, specialisms: dict) -> st
     return value
 
 
+def url_with_args(endpoint: str, **changes) -> str:
+    """The address of `endpoint` with this request's query arguments, `changes` applied (None
+    drops one). The arguments go into the query string, never into url_for's keywords, where
+    `_external`, `_anchor`, `_scheme` would steer the link and a repeated name would break it."""
+    args = MultiDict(request.args)
+    for name, value in changes.items():
+        args.poplist(name)
+        if value is not None:
+            args[name] = str(value)
+    path_values = request.view_args if endpoint == request.endpoint else {}
+    base = url_for(endpoint, **(path_values or {}))
+    query = urlencode(list(args.items(multi=True)))
+    return f"{base}?{query}" if query else base
+
+
+def page_url(number: int) -> str:
+    return url_with_args(request.endpoint, page=number)
+
+
 # The search page's filters, in the order shown, with their titles.
 FACET_TITLES = {"country": _l("Country"), "network": _l("Network"),
                 "specialism": _l("Specialism"), "language": _l("Language"),
@@ -80,6 +99,13 @@ def _own_filters() -> set[str]:
     return {"country", "specialism"} if request.args.get("find") == "1" else set()
 
 
+def _search_address(args: list[tuple[str, str]], anchor: str) -> str:
+    """The search page with these query arguments, at `anchor` (arguments in the query
+    string, never url_for's keywords: see url_with_args)."""
+    query = urlencode(args)
+    return f"{url_for('search.index')}{'?' + query if query else ''}#{anchor}"
+
+
 def search_without(name: str | None = None, value: str | None = None) -> str:
     """The search page without one filter value, or without every filter (name None), back
     at its first page and at the results."""
@@ -87,7 +113,7 @@ def search_without(name: str | None = None, value: str | None = None) -> str:
     kept = [(key, item) for key, item in request.args.items(multi=True)
             if key != "page" and not (key in search.FILTERS and key not in own
                                       and (name is None or (key, item) == (name, value)))]
-    return url_for("search.index", **MultiDict(kept).to_dict(flat=False), _anchor="results")
+    return _search_address(kept, "results")
 
 
 def active_filters(networks: dict, specialisms: dict) -> list[tuple[str, str, str]]:
@@ -97,13 +123,6 @@ def active_filters(networks: dict, specialisms: dict) -> list[tuple[str, str, st
              search_without(name, value))
             for name in FACET_TITLES if name not in own
             for value in request.args.getlist(name) if value]
-
-
-def page_url(number: int) -> str:
-    """This page's address at page `number`, its path and query arguments kept."""
-    args = request.args.to_dict(flat=False)
-    args["page"] = [str(number)]
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
 def phone(number: str) -> str:
@@ -176,8 +195,7 @@ def results_url(contact_point_id: int) -> str | None:
     context = _search_context()
     if not context:
         return None
-    return url_for("search.index", **context.to_dict(flat=False),
-                   _anchor=f"result-{contact_point_id}")
+    return _search_address(list(context.items(multi=True)), f"result-{contact_point_id}")
 
 
 def log_url(contact_point_id: int) -> str:
@@ -216,5 +234,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(results_url)
     app.add_template_global(log_url)
     app.add_template_global(page_url)
+    app.add_template_global(url_with_args)
     app.add_template_global(has_endpoint)
     app.add_template_global(contacts.is_stale)

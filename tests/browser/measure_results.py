@@ -30,7 +30,8 @@ def main() -> int:
               file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory(prefix="counterpart-measure-") as folder, \
-            running_server(Path(folder), demo_entries=300) as server, sync_playwright() as playwright:
+            running_server(Path(folder), demo_entries=300) as server, \
+            sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                              args=CHROMIUM_ARGS)
         print("language  screen    search          cards  mean px  max px  in 800 px  "

@@ -57,7 +57,8 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory(prefix="counterpart-screenshots-") as folder, \
-            running_server(Path(folder), demo_entries=300) as server, sync_playwright() as playwright:
+            running_server(Path(folder), demo_entries=300) as server, \
+            sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                              args=CHROMIUM_ARGS)
         paths = {**server.entries, "import_preview": upload_a_list(browser, server)}

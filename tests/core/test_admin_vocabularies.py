@@ -31,7 +31,8 @@ def test_network_form_names_bad_fields_and_writes_nothing(client, auth, make):
     assert response.status_code == 422
     assert "There is a problem" in page
     assert "Use lower-case letters" in page and "at least one role" in page
-    assert "Not A Slug" not in client.get("/admin/networks").get_data(as_text=True).split("<form")[0]
+    networks_page = client.get("/admin/networks").get_data(as_text=True)
+    assert "Not A Slug" not in networks_page.split("<form")[0]
 
 
 def test_admin_relabels_a_specialism(client, auth, make):

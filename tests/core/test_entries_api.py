@@ -237,7 +237,8 @@ def test_never_verified_is_stale(api, make):
 def test_listing_filters_and_pages(api, make):
     client = api("reporter")
     emj = [make.entry(country="MA") for _ in range(3)]
-    carin = make.entry(country="TN", phones=[], memberships=[{"network": "carin", "role": "judicial"}])
+    carin = make.entry(country="TN", phones=[],
+                       memberships=[{"network": "carin", "role": "judicial"}])
     by_network = client.get("/api/v1/contact-points?network=carin").json
     assert [row["id"] for row in by_network["results"]] == [carin]
     by_country = client.get("/api/v1/contact-points?country=ma").json

@@ -70,7 +70,8 @@ def test_every_get_route_needs_signing_in(app, client):
 def test_anonymous_writes_are_refused(app, client, make):
     entry_id = make.entry()
     token = page_token(client, "/login")
-    for method, path in [("post", "/contact-points/new"), ("post", f"/contact-points/{entry_id}/edit"),
+    for method, path in [("post", "/contact-points/new"),
+                         ("post", f"/contact-points/{entry_id}/edit"),
                          ("post", f"/contact-points/{entry_id}/archive"),
                          ("post", "/admin/users/new"), ("post", "/account")]:
         response = getattr(client, method)(path, data={"csrf_token": token})

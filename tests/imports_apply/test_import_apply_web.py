@@ -189,7 +189,8 @@ def test_a_list_being_checked_shows_how_far_the_check_got(app, secretariat):
     page = secretariat.get(f"/imports/{run_id}").get_data(as_text=True)
     assert "Checking the list: nothing has been written yet." in page
     assert "Comparing with the directory: 500 of 2,000 rows" in page
-    assert '<progress class="import-bar" aria-labelledby="import-phase" max="2000" value="500">' in page
+    assert ('<progress class="import-bar" aria-labelledby="import-phase" max="2000" '
+            'value="500">') in page
     assert 'data-poll-seconds="2"' in page and 'data-done-link="Show the preview"' in page
     assert "Confirm the import" not in page
 

@@ -62,11 +62,13 @@ def test_the_page_speaks_french_and_arabic(directory, signed_in):
 def test_the_search_page_works_without_javascript(directory, signed_in, reader):
     page = signed_in.get("/").get_data(as_text=True)
     # The query box is a plain GET form: submitting it is a URL with ?q=.
-    form = re.search(r'<form method="get" action="/" role="search"[^>]*>(.*?)</form>', page, re.DOTALL)
+    form = re.search(r'<form method="get" action="/" role="search"[^>]*>(.*?)</form>', page,
+                     re.DOTALL)
     assert form and 'name="q"' in form.group(1) and 'type="submit"' in form.group(1)
     # The filters are a GET form of checkboxes with counts, and a submit button.
-    filters = re.search(r'<aside class="facets".*?<form method="get" action="/#results">(.*?)</form>',
-                        page, re.DOTALL)
+    filters = re.search(
+        r'<aside class="facets".*?<form method="get" action="/#results">(.*?)</form>', page,
+        re.DOTALL)
     assert filters
     assert re.search(r'type="checkbox"[^>]*name="country" value="MA"', filters.group(1))
     assert 'name="sort"' in filters.group(1) and 'type="submit"' in filters.group(1)

@@ -17,6 +17,7 @@ from flask_wtf.csrf import ValidationError, validate_csrf
 
 from directory.extensions import csrf
 from directory.services.errors import ServiceError
+from directory.services.numbers import MAX_ID, whole_number
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(blueprint)
@@ -50,14 +51,5 @@ def json_body() -> Any:
     return body
 
 
-def int_arg(name: str, default: int, maximum: int | None = None) -> int:
-    value = request.args.get(name)
-    if value in (None, ""):
-        return default
-    if not value.isdigit() or int(value) < 1:
-        raise ServiceError(_("%(name)s must be a whole number of 1 or more.", name=name),
-                           {name: _("Not valid.")})
-    if maximum and int(value) > maximum:
-        raise ServiceError(_("%(name)s is at most %(maximum)s.", name=name, maximum=maximum),
-                           {name: _("Too large.")})
-    return int(value)
+def int_arg(name: str, default: int, maximum: int = MAX_ID) -> int:
+    return whole_number(request.args.get(name), name, default, maximum)

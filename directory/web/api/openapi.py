@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from directory.services.numbers import MAX_ID
+from directory.services.search import MAX_PER_PAGE
+
 ERROR = {"$ref": "#/components/schemas/Error"}
+# Any request may be malformed (a NUL character, JSON that is no JSON), unsigned, or meet an
+# unavailable database: every operation documents these answers.
+COMMON_ERRORS = (400, 401, 503)
 
 
 def _response(description: str, schema: dict | None = None) -> dict[str, Any]:
@@ -28,7 +34,35 @@ def _query(*names: str, array: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     ]
 
 
-ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+def _paging(max_per_page: int) -> list[dict[str, Any]]:
+    return [{"name": "page", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID, "default": 1}},
+            {"name": "per_page", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 1, "maximum": max_per_page}}]
+
+
+def _with_common_errors(paths: dict[str, Any]) -> dict[str, Any]:
+    for operations in paths.values():
+        for method, operation in operations.items():
+            if method != "parameters":
+                for code in COMMON_ERRORS:
+                    operation["responses"].setdefault(str(code), _response("Error", ERROR))
+                operation["responses"]["414"] = _response(
+                    "The address is longer than the WSGI server takes (gunicorn: a request "
+                    "line of 4,094 bytes); it answers before the application")
+    return paths
+
+
+ID = [{"name": "id", "in": "path", "required": True,
+       "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}]
+VERSION = [{"name": "version", "in": "query", "required": False,
+            "description": "The version the change was made on (409 when stale)",
+            "schema": {"type": "integer", "minimum": 1}}]
+IF_MATCH = [{"name": "If-Match", "in": "header", "required": False,
+             "description": "The entry's version, as `version` in the body says it",
+             "schema": {"type": "string"}}]
+VERSION_BODY = {"required": False, "content": {"application/json": {"schema": {
+    "type": "object", "properties": {"version": {"type": "integer"}}}}}}
 ENTRY = {"$ref": "#/components/schemas/ContactPoint"}
 EVENT = {"$ref": "#/components/schemas/ContactEvent"}
 FILTERS = ("country", "network", "specialism", "language", "kind")
@@ -43,12 +77,13 @@ def openapi_document() -> dict[str, Any]:
                                 "judicial cooperation action plans."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}, {"session": []}],
-        "paths": {
+        "paths": _with_common_errors({
             "/search": {"get": {
                 "summary": "Full-text search with filters and facets",
-                "parameters": _query("q", *FILTERS, "urgent", "verified", "sort", "page",
-                                     "per_page", array=FILTERS),
-                "responses": {"200": _response("Results", {"$ref": "#/components/schemas/SearchPage"}),
+                "parameters": _query("q", *FILTERS, "urgent", "verified", "sort",
+                                     array=FILTERS) + _paging(MAX_PER_PAGE),
+                "responses": {"200": _response("Results",
+                                               {"$ref": "#/components/schemas/SearchPage"}),
                               **_errors(400, 401, 503)}}},
             "/find": {"get": {
                 "summary": "Find a counterpart: country + matter, the fitting networks first",
@@ -59,16 +94,18 @@ def openapi_document() -> dict[str, Any]:
                                "alternatives are listed: the region's contact points for the "
                                "matter (`region`), else Eurojust's liaison prosecutors "
                                "(`liaison`), else nothing (`nothing`).",
-                "parameters": _query("country", "matter", "network", "language", "kind",
-                                     "urgent", "verified", "sort", "page", "per_page",
-                                     array=("network", "language", "kind")),
+                "parameters": [{**parameter, "required": True}
+                               for parameter in _query("country", "matter")]
+                + _query("network", "language", "kind", "urgent", "verified", "sort",
+                         array=("network", "language", "kind"))
+                + _paging(MAX_PER_PAGE),
                 "responses": {"200": _response("Results", {"allOf": [
                     {"$ref": "#/components/schemas/SearchPage"},
                     {"type": "object", "properties": {
                         "country": {"type": "string"}, "matter": {"type": "string"},
                         "broadened": {"type": "boolean"}, "notice": {"type": "string"},
-                        "fallback": {"type": ["string", "null"],
-                                     "enum": ["country", "region", "liaison", "nothing", None]}}}]}),
+                        "fallback": {"type": ["string", "null"], "enum": [
+                            "country", "region", "liaison", "nothing", None]}}}]}),
                               **_errors(400, 401)}}},
             "/suggest": {"get": {
                 "summary": "As-you-type: the best few names for a partial query",
@@ -79,30 +116,43 @@ def openapi_document() -> dict[str, Any]:
                               **_errors(400, 401)}}},
             "/contact-points": {
                 "get": {"summary": "List entries by id",
-                        "parameters": _query("network", "country", "status", "page", "per_page",
-                                             array=("network", "country", "status")),
-                        "responses": {"200": _response("A page of entries"), **_errors(400, 401)}},
+                        "parameters": _query("network", "country", "status",
+                                             array=("network", "country", "status"))
+                        + _paging(500),
+                        "responses": {"200": _response("A page of entries", {
+                            "type": "object", "required": ["total", "page", "per_page", "results"],
+                            "properties": {
+                                "total": {"type": "integer"}, "page": {"type": "integer"},
+                                "per_page": {"type": "integer"},
+                                "results": {"type": "array", "items": ENTRY}}}),
+                            **_errors(400, 401)}},
                 "post": {"summary": "Create an entry (or add a network to the same person)",
-                         "requestBody": {"required": True,
-                                         "content": {"application/json": {"schema": ENTRY}}},
+                         "requestBody": {"required": True, "content": {"application/json": {
+                             "schema": {"allOf": [ENTRY, {"required": ["family_name",
+                                                                       "country"]}]}}}},
                          "responses": {"201": _response("Created", ENTRY),
-                                       "200": _response("Added a membership to an existing entry", ENTRY),
+                                       "200": _response("Added a membership to an existing "
+                                                        "entry", ENTRY),
                                        **_errors(400, 401, 403, 409, 422)}}},
             "/contact-points/{id}": {
                 "parameters": ID,
                 "get": {"summary": "One entry",
                         "responses": {"200": _response("The entry", ENTRY), **_errors(401, 404)}},
                 "patch": {"summary": "Change an entry; send its version (409 when stale)",
+                          "parameters": IF_MATCH,
                           "requestBody": {"required": True,
                                           "content": {"application/json": {"schema": ENTRY}}},
                           "responses": {"200": _response("Changed", ENTRY),
                                         **_errors(400, 401, 403, 404, 409, 422)}},
                 "delete": {"summary": "Archive an entry",
+                           "parameters": VERSION + IF_MATCH, "requestBody": VERSION_BODY,
                            "responses": {"200": _response("Archived", ENTRY),
-                                         **_errors(401, 403, 404, 409)}}},
+                                         **_errors(401, 403, 404, 409, 422)}}},
             "/contact-points/{id}/verify": {"parameters": ID, "post": {
                 "summary": "Mark verified today",
-                "responses": {"200": _response("Verified", ENTRY), **_errors(401, 403, 404, 409)}}},
+                "parameters": VERSION + IF_MATCH, "requestBody": VERSION_BODY,
+                "responses": {"200": _response("Verified", ENTRY),
+                              **_errors(401, 403, 404, 409, 422)}}},
             "/contact-points/{id}/vcard": {"parameters": ID, "get": {
                 "summary": "vCard 4.0",
                 "responses": {"200": {"description": "vCard",
@@ -110,7 +160,7 @@ def openapi_document() -> dict[str, Any]:
                               **_errors(401, 404)}}},
             "/contact-events": {
                 "get": {"summary": "My initial contacts, the latest first (voided ones marked)",
-                        "parameters": _query("page", "per_page"),
+                        "parameters": _paging(500),
                         "responses": {"200": _response("A page of initial contacts", {
                             "type": "object", "properties": {
                                 "total": {"type": "integer"}, "page": {"type": "integer"},
@@ -166,7 +216,7 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"200": _response("Indicators",
                                                {"$ref": "#/components/schemas/Indicators"}),
                               **_errors(400, 401)}}},
-        },
+        }),
         "components": {
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},

@@ -10,6 +10,7 @@ from flask_babel import ngettext
 
 from directory.services import commit, contacts, permissions, search, vcard
 from directory.services.errors import PermissionDenied, ServiceError
+from directory.services.numbers import parse_whole_number
 from directory.web.api import actor, blueprint, int_arg, json_body
 from directory.web.api.openapi import openapi_document
 
@@ -78,7 +79,7 @@ def create_entry():
 
 def _version_header() -> int | None:
     value = (request.headers.get("If-Match") or "").strip('"W/ ')
-    return int(value) if value.isdigit() else None
+    return parse_whole_number(value)
 
 
 @blueprint.patch("/contact-points/<int:contact_point_id>")
@@ -93,9 +94,7 @@ def _optional_version() -> Any:
     body = request.get_json(force=True, silent=True) if request.data else None
     if isinstance(body, dict) and "version" in body:
         return body["version"]
-    if request.args.get("version", "").isdigit():
-        return int(request.args["version"])
-    return _version_header()
+    return parse_whole_number(request.args.get("version")) or _version_header()
 
 
 @blueprint.delete("/contact-points/<int:contact_point_id>")

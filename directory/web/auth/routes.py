@@ -24,7 +24,9 @@ def _safe_next(target: str | None) -> str:
     if not target:
         return url_for("search.index")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    # Browsers read `/\\host` as `//host`: a backslash never belongs in a path of ours.
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
         return url_for("search.index")
     return target
 

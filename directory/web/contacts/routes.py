@@ -24,6 +24,7 @@ from directory.extensions import current_locale, db
 from directory.models import AuditEntry, ContactPoint, Membership, Network, Specialism
 from directory.services import commit, contacts, permissions, rollback, usage, vcard
 from directory.services.errors import Conflict, ValidationFailed
+from directory.services.numbers import parse_whole_number
 from directory.web.contacts.forms import (
     ContactPointForm,
     apply_errors,
@@ -92,7 +93,7 @@ def _save(form: ContactPointForm, networks: list[Network], contact_point: Contac
         if contact_point is None:
             saved, created = contacts.create_contact_point(_actor(), payload)
         else:
-            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            version = parse_whole_number(form.version.data)
             saved = contacts.update_contact_point(_actor(), contact_point.id, payload, version)
             created = False
     except (ValidationFailed, Conflict) as error:
@@ -155,7 +156,7 @@ def _state_change(contact_point_id: int, action, message: str):
         abort(400)
     version = request.form.get("version")
     try:
-        action(_actor(), contact_point_id, int(version) if (version or "").isdigit() else None)
+        action(_actor(), contact_point_id, parse_whole_number(version))
     except Conflict as error:
         rollback()
         flash(error.message, "error")

@@ -14,6 +14,7 @@ from directory import vocabulary
 from directory.extensions import current_locale
 from directory.services import commit, contacts, events, networks, permissions, rollback
 from directory.services.errors import Conflict, ValidationFailed
+from directory.services.numbers import parse_whole_number
 from directory.web.events.forms import EstablishedForm, LogContactForm, VoidForm, apply_errors
 
 blueprint = Blueprint("events", __name__)
@@ -78,8 +79,7 @@ def log(contact_point_id: int):
 
 
 def _page() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and int(value) > 0 else 1
+    return parse_whole_number(request.args.get("page")) or 1
 
 
 def _render_mine(forms: dict | None = None, status: int = 200):
