@@ -127,3 +127,19 @@ def test_find_a_counterpart_is_open_on_the_landing_page_only(directory, signed_i
     assert not any("JP" in codes for codes in names.values())
     french = signed_in.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert '<optgroup label="Pays partenaires du Sud">' in french
+
+
+def test_the_pages_own_arguments_never_steer_its_links(directory, signed_in):
+    """A chip or 'back to the results' keeps unknown arguments as plain query arguments: an
+    `_external` or `_anchor` in the address makes no absolute link and no other anchor."""
+    _, ids, _ = directory
+    page = signed_in.get("/?q=Lahlou&country=MA&_external=1&_anchor=x&_scheme=javascript"
+                         ).get_data(as_text=True)
+    chip = links(page, "chip")[0]
+    assert chip.startswith("/?") and chip.endswith("#results")
+    assert parse_qs(urlsplit(chip).query)["_external"] == ["1"]
+    entry = ids["mohamed"]
+    view = signed_in.get(f"/contact-points/{entry}?search=q%3DLahlou%26_external%3D1"
+                         ).get_data(as_text=True)
+    back = html.unescape(re.search(r'<p class="breadcrumb"><a href="([^"]+)"', view).group(1))
+    assert back == f"/?q=Lahlou#result-{entry}"
