@@ -1,6 +1,6 @@
 """Flask extensions, created unbound here and bound to the app in `create_app`."""
 
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -29,3 +29,9 @@ READ_ONLY = {"sqlite_deferred": True}
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def current_locale() -> str:
+    """The language the current request speaks (en, fr or ar); English for the command line
+    and background work, which have no request."""
+    return str(get_locale() or "en")

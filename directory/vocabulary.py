@@ -146,6 +146,21 @@ NETWORKS_FOR_MATTER = {"thb": ("emj", "eurojust"), "som": ("emj", "eurojust"),
                        "freezing-confiscation": ("carin",), "asset-recovery": ("carin",),
                        "financial-investigations": ("carin",), "cryptocurrencies": ("carin",)}
 
+# The regions "find a counterpart" groups countries by, and looks into for the nearest
+# alternatives when a country has nobody in the directory: the EU Member States and the
+# Southern Partner Countries of the action plans.
+REGIONS = {
+    "eu": frozenset({"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR",
+                     "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO",
+                     "SE", "SI", "SK"}),
+    "south": frozenset({"DZ", "EG", "IL", "JO", "LB", "LY", "MA", "PS", "SY", "TN"}),
+}
+
+
+def region_of(code: str | None) -> str | None:
+    """"eu", "south", or None for the rest of the world."""
+    return next((name for name, codes in REGIONS.items() if code in codes), None)
+
 
 @dataclass(frozen=True)
 class NetworkSeed:

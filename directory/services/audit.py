@@ -1,11 +1,76 @@
-"""Writing the audit trail, in the same transaction as the change it describes."""
+"""Writing the audit trail, in the same transaction as the change it describes, and how it
+reads in the reader's language."""
 
 from __future__ import annotations
 
 from contextvars import ContextVar
 
+from flask_babel import gettext
+
 from directory.extensions import db
 from directory.models import AuditEntry, User
+from imports.messages import N_
+
+# --- plain words for the trail ---------------------------------------------------------------
+# Pages never show an action's or a field's code: each one recorded gets its label here, in
+# English marked N_() for the catalogues (`make translations`). A new audited action or field
+# is added to these two mappings; tests/core/test_audit_labels.py names any that is missing.
+ACTION_LABELS = {
+    "contact_point.created": N_("Entry created"),
+    "contact_point.updated": N_("Entry changed"),
+    "contact_point.membership_added": N_("Network added"),
+    "contact_point.membership_removed": N_("Left a network"),
+    "contact_point.archived": N_("Entry archived"),
+    "contact_point.verified": N_("Marked verified"),
+    "initial_contact.logged": N_("Initial contact logged"),
+    "initial_contact.established": N_("Contact marked established"),
+    "initial_contact.voided": N_("Initial contact voided"),
+    "import.previewed": N_("List checked"),
+    "import.applied": N_("List imported"),
+    "import.refused": N_("List refused"),
+    "export": N_("Entries exported"),
+    "indicators.exported": N_("Indicators exported"),
+    "user.created": N_("User created"),
+    "user.updated": N_("User changed"),
+    "user.profile_updated": N_("Profile changed"),
+    "user.password_changed": N_("Password changed"),
+    "token.created": N_("API token created"),
+    "login.succeeded": N_("Signed in"),
+    "login.failed": N_("Sign-in refused"),
+    "login.throttled": N_("Sign-in throttled"),
+    "logout": N_("Signed out"),
+    "network.created": N_("Network created"),
+    "network.updated": N_("Network changed"),
+    "specialism.created": N_("Specialism created"),
+    "specialism.updated": N_("Specialism changed"),
+}
+# Fields by the names the trail (and an import's change report) uses for them: the entry form's
+# labels. `last_verified`, `organisation_kind`, `role` and `external_id` are the importer's.
+FIELD_LABELS = {
+    "given_name": N_("Given name"), "family_name": N_("Family name"),
+    "native_name": N_("Name in native script"),
+    "name_variants": N_("Other spellings of the name"), "title": N_("Title or function"),
+    "organisation": N_("Organisation"), "organisation_kind": N_("Kind of organisation"),
+    "country": N_("Country"), "city": N_("City"), "address": N_("Address"),
+    "notes": N_("Notes"), "urgent": N_("Available 24/7 for urgent requests"),
+    "urgent_instructions": N_("How to reach them urgently"),
+    "emails": N_("E-mail addresses"), "phones": N_("Phones"), "languages": N_("Languages"),
+    "specialisms": N_("Specialisms"), "last_verified_on": N_("Last verified on"),
+    "last_verified": N_("Last verified on"), "status": N_("Status"),
+    "memberships": N_("Networks"), "role": N_("Role"), "external_id": N_("ID in the network"),
+}
+# Recorded with a change but not a field of it: the import that made the change.
+IMPORT_RUN = "import_run"
+
+
+def action_label(action: str) -> str:
+    return gettext(ACTION_LABELS.get(action, N_("Change")))
+
+
+def field_labels(changes: dict) -> list[str]:
+    """The labels of the fields a change touched, in the reader's language."""
+    return [gettext(FIELD_LABELS[name]) if name in FIELD_LABELS else name.replace("_", " ")
+            for name in changes if name != IMPORT_RUN]
 
 # The client address of the current request or None (set by the web layer, not read from it).
 current_address: ContextVar[str | None] = ContextVar("current_address", default=None)

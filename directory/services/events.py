@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from directory import vocabulary
-from directory.extensions import db
+from directory.extensions import current_locale, db
 from directory.models import (
     ContactPoint,
     InitialContact,
@@ -32,6 +32,7 @@ from directory.services import audit
 from directory.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from directory.services.numbers import as_whole_number, parse_whole_number
 from directory.services.permissions import require_log_contacts
+from imports.messages import N_
 
 PLANS = tuple(vocabulary.PLANS)
 NOTE_LIMIT = 500
@@ -98,14 +99,20 @@ def _date(value: Any, field: str, errors: dict[str, str], today: date) -> date |
     return parsed
 
 
+# What a missing choice asks for, in plain words: the form's own list offers the values.
+CHOOSE = {"matter": N_("Choose the matter of the contact."),
+          "channel": N_("Choose how you made the contact."),
+          "purpose": N_("Choose the purpose of the contact.")}
+
+
 def _choice(value: Any, field: str, allowed: dict[str, Any] | set[str] | tuple,
             errors: dict[str, str], required: bool = True) -> str | None:
     if value in (None, ""):
         if required:
-            errors[field] = gettext("This field is required: one of %(choices)s.",
-                                    choices=", ".join(allowed))
+            errors[field] = gettext(CHOOSE[field])
         return None
     if not isinstance(value, str) or value not in allowed:
+        # Only a client of the API sends a value that is not on the form: name the codes.
         errors[field] = gettext("'%(value)s' is not one of %(choices)s.", value=value,
                                 choices=", ".join(allowed))
         return None
@@ -139,13 +146,15 @@ def _boolean(value: Any, field: str, errors: dict[str, str]) -> bool | None:
     return None
 
 
-def fitting_network(networks: list[str], matter: str | None) -> str | None:
-    """The network to pre-select: the entry's only one, or its only one that fits the matter."""
+def fitting_network(networks: list[str], matter: str | None, first: bool = False) -> str | None:
+    """The network to pre-select: the entry's only one, or its only one that fits the matter;
+    with `first`, when several fit, the one the matter prefers (the form suggests it, the API
+    never guesses)."""
     if len(networks) == 1:
         return networks[0]
-    fitting = [slug for slug in networks
-               if slug in vocabulary.NETWORKS_FOR_MATTER.get(matter or "", ())]
-    return fitting[0] if len(fitting) == 1 else None
+    fitting = [slug for slug in vocabulary.NETWORKS_FOR_MATTER.get(matter or "", ())
+               if slug in networks]
+    return fitting[0] if len(fitting) == 1 or (first and fitting) else None
 
 
 def network_slugs(contact_point_id: int) -> list[str]:
@@ -155,9 +164,38 @@ def network_slugs(contact_point_id: int) -> list[str]:
         .where(Membership.contact_point_id == contact_point_id).order_by(Membership.id)))
 
 
+def network_labels(slugs: list[str]) -> list[str]:
+    """The networks' names in the reader's language, in the order given."""
+    names = {network.slug: network for network in db.session.scalars(
+        select(Network).where(Network.slug.in_(slugs)))}
+    locale = current_locale()
+    return [names[slug].label(locale) if slug in names else slug for slug in slugs]
+
+
 def matters() -> dict[str, Specialism]:
     """The matters a contact can be about: the specialism vocabulary (admins may extend it)."""
     return {s.slug: s for s in db.session.scalars(select(Specialism).order_by(Specialism.position))}
+
+
+def _network(value: Any, contact_point: ContactPoint | None, matter: str | None,
+             errors: dict[str, str]) -> str | None:
+    """The network used: one of the entry's, the one that fits the matter when not given."""
+    if contact_point is None:
+        if value not in (None, "") and not isinstance(value, str):
+            errors["network"] = gettext("Must be a network slug.")
+        return None
+    networks = network_slugs(contact_point.id)
+    network = value or fitting_network(networks, matter)
+    if network in (None, ""):
+        errors["network"] = gettext("Choose the network you used: %(choices)s.",
+                                    choices=" / ".join(network_labels(networks)))
+    elif network not in networks:
+        errors["network"] = gettext(
+            "'%(value)s' is not one of this entry's networks (%(choices)s).",
+            value=network, choices=", ".join(networks))
+    else:
+        return network
+    return None
 
 
 def _counterpart(raw_id: Any, errors: dict[str, str]) -> ContactPoint | None:
@@ -200,24 +238,12 @@ def validate(payload: Any, today: date | None = None) -> tuple[dict[str, Any], C
             errors["plan"] = gettext("This matter belongs to neither action plan by default: "
                                      "choose A or B.")
         elif plan is None and "matter" not in errors:
-            errors["plan"] = gettext("This field is required: A or B.")
+            errors["plan"] = gettext("Choose action plan A or B.")
     clean["plan"] = _choice(plan, "plan", PLANS, errors) if plan else None
 
-    if contact_point is not None:
-        networks = network_slugs(contact_point.id)
-        network = payload.get("network") or fitting_network(networks, clean["matter"])
-        if network in (None, ""):
-            errors["network"] = gettext(
-                "This field is required: the network you used, one of %(choices)s.",
-                choices=", ".join(networks))
-        elif network not in networks:
-            errors["network"] = gettext(
-                "'%(value)s' is not one of this entry's networks (%(choices)s).",
-                value=network, choices=", ".join(networks))
-        else:
-            clean["network"] = network
-    elif payload.get("network") not in (None, "") and not isinstance(payload.get("network"), str):
-        errors["network"] = gettext("Must be a network slug.")
+    network = _network(payload.get("network"), contact_point, clean["matter"], errors)
+    if network is not None:
+        clean["network"] = network
 
     occurred_on = _date(payload.get("occurred_on"), "occurred_on", errors, today)
     clean["occurred_on"] = occurred_on or (None if "occurred_on" in errors else today)

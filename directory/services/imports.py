@@ -108,18 +108,6 @@ class ImportReport:
                    else []}
 
 
-# What the report calls the fields an import changes (the entry form's labels).
-CHANGE_LABELS = {
-    "given_name": N_("Given name"), "family_name": N_("Family name"),
-    "native_name": N_("Name in native script"), "title": N_("Title or function"),
-    "organisation": N_("Organisation"), "organisation_kind": N_("Kind of organisation"),
-    "country": N_("Country"), "city": N_("City"), "address": N_("Address"),
-    "notes": N_("Notes"), "urgent": N_("Available 24/7 for urgent requests"),
-    "urgent_instructions": N_("How to reach them urgently"),
-    "emails": N_("E-mail addresses"), "phones": N_("Phones"), "languages": N_("Languages"),
-    "specialisms": N_("Specialisms"), "last_verified": N_("Last verified on"),
-    "status": N_("Status"), "role": N_("Role"), "external_id": N_("ID in the network"),
-}
 # Fields whose values are slugs of a vocabulary: shown by their label in the reader's language.
 _VOCABULARY_OF = {"country": "country", "organisation_kind": "organisation_kind",
                   "status": "status", "languages": "language", "specialisms": "specialism"}
@@ -141,7 +129,7 @@ def describe_changes(planned: Planned, roles: dict[str, Localised]) -> list[str 
                          if external_id else Message.of(N_("joins as %(role)s"), role=role))
         else:
             parts.append(Message.of(N_("%(field)s: %(old)s → %(new)s"),
-                                    field=Message(CHANGE_LABELS.get(name, name)),
+                                    field=Message(audit.FIELD_LABELS.get(name, name)),
                                     old=_show(name, old, roles), new=_show(name, new, roles)))
     return parts
 

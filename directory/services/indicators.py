@@ -25,9 +25,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
+from babel.dates import format_date
 from flask_babel import gettext, ngettext
 from sqlalchemy import ColumnElement, false, func, literal_column, select, true
 
@@ -151,8 +153,16 @@ class Tally:
 
 
 def rate(established: int, initiated: int) -> float | None:
-    """Share of initiated contacts that were established; None when nothing was initiated."""
-    return round(established / initiated, 4) if initiated else None
+    """Share of initiated contacts that were established, None when nothing was initiated.
+
+    Rounded once, from the counts, to a tenth of a percent, half up: 18 of 33 (54.545...%) is
+    0.545, 54.5%. The page, the CSV and XLSX files, the API and the command line all show this
+    value, so none of them rounds an already rounded number (0.5455 would show as 54.6%).
+    """
+    if not initiated:
+        return None
+    thousandths = int(Fraction(1000 * established, initiated) + Fraction(1, 2))
+    return thousandths / 1000
 
 
 def _likely(condition: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -371,7 +381,10 @@ def group_label(by: str, key: str | None, locale: str = "en",
         number = quarter.removeprefix("Q")
         return {"fr": f"T{number} {year}", "ar": f"الربع {number} من {year}"}.get(
             locale[:2], f"{year} {quarter}")
-    if by in ("month", "year"):
+    if by == "month":
+        year, month = key.split("-")
+        return format_date(date(int(year), int(month), 1), "LLLL y", locale=locale)
+    if by == "year":
         return key
     if by in ("country", "counterpart-country"):
         return vocabulary.country_name(key, locale)

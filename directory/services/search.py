@@ -15,11 +15,12 @@ from functools import cache, cached_property
 from typing import Any
 
 from flask import current_app
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from directory import vocabulary
-from directory.extensions import db
+from directory.extensions import current_locale, db
 from directory.models import (
     Change,
     ChangeCounter,
@@ -207,6 +208,12 @@ def rebuild() -> int:
     return watermark
 
 
+# Why "find a counterpart" shows other people than those asked for (SearchPage.fallback).
+FALLBACKS = ("country", "region", "liaison", "nothing")
+REGION_LABELS = {"eu": _l("EU Member States"), "south": _l("Southern Partner Countries"),
+                 None: _l("Other countries")}
+
+
 @dataclass
 class SearchPage:
     total: int
@@ -214,11 +221,20 @@ class SearchPage:
     per_page: int
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
-    # "Find a counterpart" only: what was asked, and whether the matter had to be dropped
-    # because nobody in that country has it.
+    # "Find a counterpart" only: what was asked, and why others are shown instead (FALLBACKS):
+    # nobody in the country has the matter ("country": everyone in the country), or the
+    # country has nobody at all (the region's contact points for the matter, else Eurojust's
+    # liaison prosecutors, else "nothing").
     country: str | None = None
     matter: str | None = None
-    broadened: bool = False
+    fallback: str | None = None
+    # The search page only: when filters leave nothing, how many the same search finds
+    # without them ("Search everywhere").
+    unfiltered_total: int | None = None
+
+    @property
+    def broadened(self) -> bool:
+        return self.fallback is not None
 
     @cached_property
     def results(self) -> list[tuple[ContactPoint, float, dict[str, str]]]:
@@ -231,14 +247,27 @@ class SearchPage:
 
     @property
     def notice(self) -> str | None:
-        if not self.broadened:
+        """Why the people shown are not exactly those asked for, said once."""
+        if self.fallback is None:
             return None
-        locale = str(get_locale() or "en")
+        locale = current_locale()
         country = vocabulary.country_name(self.country, locale)
-        matter = vocabulary.SPECIALISMS[self.matter].label(locale)
-        return gettext("Nobody in %(country)s has %(matter)s among their specialisms in the "
-                       "directory; showing every contact point in %(country)s, those of the "
-                       "networks that fit the matter first.", country=country, matter=matter)
+        matter = vocabulary.label("specialism", self.matter or "", locale)
+        if self.fallback == "country":
+            return gettext("Nobody in %(country)s has %(matter)s among their specialisms in "
+                           "the directory; showing every contact point in %(country)s, those "
+                           "of the networks that fit the matter first.", country=country,
+                           matter=matter)
+        if self.fallback == "region":
+            return gettext("Nobody in %(country)s is in the directory yet. The nearest "
+                           "alternatives: the contact points for %(matter)s in the other "
+                           "%(region)s.", country=country, matter=matter,
+                           region=str(REGION_LABELS[vocabulary.region_of(self.country)]))
+        if self.fallback == "liaison":
+            return gettext("Nobody in %(country)s is in the directory yet. Eurojust's liaison "
+                           "prosecutors can help you find the right authority there.",
+                           country=country)
+        return gettext("Nobody in %(country)s is in the directory yet.", country=country)
 
     def as_json(self) -> dict[str, Any]:
         bodies = contact_points_json([hit.id for hit in self.hits])
@@ -252,7 +281,8 @@ class SearchPage:
             "facets": self.facets,
         }
         if self.matter is not None:
-            body.update(country=self.country, matter=self.matter, broadened=self.broadened)
+            body.update(country=self.country, matter=self.matter, broadened=self.broadened,
+                        fallback=self.fallback)
             if self.broadened:
                 body["notice"] = self.notice
         return body
@@ -338,12 +368,13 @@ def _unavailable(error: IndexUnavailable) -> Unavailable:
 
 
 def find_counterpart(actor: User, country: str, matter: str,
-                     request: SearchQuery | None = None) -> SearchPage:
+                     request: SearchQuery | None = None, count_use: bool = True) -> SearchPage:
     """Country + matter: contact points across networks, those of the networks that fit the
     matter first, then those who speak the user's languages.
 
     Further filters, text, sort and paging come with ``request``. If nobody in the country has
-    the matter at all, the matter is dropped (``broadened``) rather than showing nothing.
+    the matter at all, the matter is dropped rather than showing nothing; if the country has
+    nobody at all, the nearest alternatives are shown (``SearchPage.fallback`` says which).
     """
     code = vocabulary.lookup("country", country)
     slug = matter if matter in vocabulary.SPECIALISMS else vocabulary.lookup("specialism", matter)
@@ -360,13 +391,15 @@ def find_counterpart(actor: User, country: str, matter: str,
     asked = replace(request, filters={**extra, "country": [code], "specialism": [slug]},
                     boost_networks=list(vocabulary.NETWORKS_FOR_MATTER.get(slug, ())),
                     boost_languages=list(actor.languages or []))
-    found = search(actor, asked)
+    found = search(actor, asked, count_use)
     # Nothing found: if the user's own filters or words are the cause, say nothing more; if
     # nobody in the country has the matter, show the country, the fitting networks first.
     if found.total == 0 and (not (extra or asked.text) or _nobody_has(actor, code, slug)):
         found = search(actor, replace(asked, filters={**extra, "country": [code]}),
                        count_use=False)
-        found.broadened = True
+        found.fallback = "country"
+        if found.total == 0 and not (extra or asked.text):
+            found = _nearest(actor, code, asked)
     found.country, found.matter = code, slug
     return found
 
@@ -375,6 +408,74 @@ def _nobody_has(actor: User, country: str, specialism: str) -> bool:
     probe = search(actor, SearchQuery(filters={"country": [country], "specialism": [specialism]},
                                         per_page=1), count_use=False)
     return probe.total == 0
+
+
+def _nearest(actor: User, country: str, asked: SearchQuery) -> SearchPage:
+    """A country with nobody in the directory: the contact points for the matter in the rest
+    of its region, else Eurojust's liaison prosecutors, who know where to turn."""
+    region = vocabulary.region_of(country)
+    if region is not None:
+        others = sorted(vocabulary.REGIONS[region] - {country})
+        found = search(actor, replace(asked, filters={**asked.filters, "country": others}),
+                       count_use=False)
+        if found.total:
+            found.fallback = "region"
+            return found
+    ids = list(db.session.scalars(
+        select(ContactPoint.id).join(Membership).join(Network)
+        .where(Network.slug == "eurojust", Membership.role == "liaison-prosecutor",
+               ContactPoint.status == "active")
+        .order_by(ContactPoint.family_name, ContactPoint.given_name, ContactPoint.id)))
+    start = (asked.page - 1) * asked.per_page
+    return SearchPage(total=len(ids), page=asked.page, per_page=asked.per_page,
+                      hits=[Hit(id=entry_id, score=0.0, highlights={})
+                            for entry_id in ids[start:start + asked.per_page]],
+                      facets={}, fallback="liaison" if ids else "nothing")
+
+
+def search_page(actor: User, args: Any) -> SearchPage:
+    """What the search page shows for its query arguments: a search, or "find a counterpart"
+    (find=1 with country and matter). A filter in use keeps its value listed, at 0 if need
+    be; when the filters leave nothing, `unfiltered_total` says what the words alone find."""
+    wanted = parse_request(args)
+    find = args.get("find") == "1"
+
+    def run(query: SearchQuery, count_use: bool = True) -> SearchPage:
+        if find:
+            return find_counterpart(actor, args.get("country", ""), args.get("matter", ""),
+                                    query, count_use)
+        return search(actor, query, count_use)
+
+    page = run(wanted)
+    own = {"country", "specialism"} if find else set()
+    chosen = {name: values for name, values in wanted.filters.items() if name not in own}
+    for name, values in chosen.items():
+        for value in values:
+            page.facets.setdefault(name, {}).setdefault(value, 0)
+    if page.total == 0 and chosen:
+        kept = {name: values for name, values in wanted.filters.items() if name in own}
+        page.unfiltered_total = run(replace(wanted, filters=kept, per_page=1),
+                                    count_use=False).total
+    return page
+
+
+def find_countries(actor: User,
+                   chosen: str | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The countries "find a counterpart" offers: those with entries, and the `chosen` one, by
+    region ((region label, [(code, name)]), names in the reader's language and order)."""
+    try:
+        codes = set(search(actor, SearchQuery(per_page=1), count_use=False).facets.get(
+            "country", {}))
+    except Unavailable:
+        codes = set()
+    if chosen in vocabulary.countries():
+        codes.add(chosen)
+    locale = current_locale()
+    groups: dict[str | None, list[tuple[str, str]]] = {region: [] for region in REGION_LABELS}
+    for code in codes:
+        groups[vocabulary.region_of(code)].append((code, vocabulary.country_name(code, locale)))
+    return [(str(REGION_LABELS[region]), sorted(names, key=lambda item: vocabulary.fold(item[1])))
+            for region, names in groups.items() if names]
 
 
 def suggest(text: str, limit: int = 8) -> list[dict[str, Any]]:

@@ -6,11 +6,12 @@ Arabic pages are right to left.
 from __future__ import annotations
 
 from flask import Flask, abort, has_request_context, redirect, request
-from flask_babel import format_decimal, get_locale, get_translations, refresh
+from flask_babel import format_decimal, get_translations, refresh
 from flask_login import current_user
 from flask_wtf.csrf import ValidationError, validate_csrf
 
 from directory import vocabulary
+from directory.extensions import current_locale
 from directory.web.security import safe_next
 from imports import messages
 
@@ -27,10 +28,6 @@ def select_locale() -> str | None:
     if chosen in vocabulary.LOCALES:
         return chosen
     return request.accept_languages.best_match(vocabulary.LOCALES) or "en"
-
-
-def current_locale() -> str:
-    return str(get_locale() or "en")
 
 
 def translate(value) -> str:

@@ -58,6 +58,19 @@ for _values in ENTRIES.values():
 
 
 
+# The two screens of the daily-use tests, and what a search page's result cards measure on
+# one: the height of each card, and how many whole cards fit the 800 px below the first.
+DESK = {"width": 1280, "height": 800}
+PHONE = {"width": 360, "height": 740}
+CARDS = """() => {
+  const cards = [...document.querySelectorAll('.result')];
+  const boxes = cards.map(card => card.getBoundingClientRect());
+  const top = boxes.length ? boxes[0].top : 0;
+  return {heights: boxes.map(box => box.height),
+          within800: boxes.filter(box => box.bottom - top <= 800).length};
+}"""
+
+
 # Signing in, switching language, and checking a page with axe-core -------------------------
 
 def sign_in(page, role: str, language: str | None = None) -> None:
@@ -82,7 +95,8 @@ def sign_in(page, role: str, language: str | None = None) -> None:
             page.click("main form button[type=submit]")
         with page.expect_navigation():
             page.click("main a.button")  # "I have kept them: continue"
-    page.wait_for_selector("nav[aria-label] .nav-list")
+    # Attached rather than visible: on a phone the menu waits behind its "Menu" button.
+    page.wait_for_selector("nav[aria-label] .nav-list", state="attached")
     if language:
         choose_language(page, language)
 

@@ -160,7 +160,8 @@ def running_server(folder: Path, demo_entries: int = 60) -> Iterator[LiveServer]
         for key, matter, purpose, established in ADMIN_CONTACTS:
             event = api(server.url, token, "/api/v1/contact-events", {
                 "contact_point_id": server.entries[key], "matter": matter, "channel": "email",
-                "purpose": purpose, "established": established})
+                "purpose": purpose, "established": established,
+                "note": "Logged by the browser tests."})
         api(server.url, token, f"/api/v1/contact-events/{event['id']}/void",
             {"reason": "Logged twice"})
         yield server

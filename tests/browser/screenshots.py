@@ -23,14 +23,19 @@ OUT = ROOT / "docs" / "screenshots"
 # The browser's own locale too, for the date fields it draws.
 BROWSER_LOCALES = {"en": "en-GB", "fr": "fr-FR", "ar": "ar"}
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 740}}
-# name -> (who, path); {import_preview} is a list uploaded by the secretariat, not confirmed.
+# name -> (who, path, what to press first where it shows); {import_preview} is a list uploaded
+# by the secretariat, not confirmed.
 SHOTS = {
-    "search": ("prosecutor", "/?q=Mohamed"),
-    "entry": ("prosecutor", "/contact-points/{lahlou}"),
-    "log-contact": ("prosecutor", "/contact-points/{lahlou}/log-contact"),
-    "indicators": ("reporter", "/reports/indicators"),
-    "import-preview": ("secretariat", "{import_preview}"),
-    "admin-users": ("admin", "/admin/users"),
+    "search": ("prosecutor", "/?q=Mohamed", None),
+    "search-filters": ("prosecutor", "/?q=Benali&country=MA", "[data-filters-toggle]"),
+    "find-a-counterpart": ("prosecutor", "/?find=1&country=TN&matter=freezing-confiscation",
+                           None),
+    "entry": ("prosecutor", "/contact-points/{lahlou}", None),
+    "log-contact": ("prosecutor", "/contact-points/{lahlou}/log-contact", None),
+    "my-contacts": ("admin", "/my-contacts", None),
+    "indicators": ("reporter", "/reports/indicators", None),
+    "import-preview": ("secretariat", "{import_preview}", None),
+    "admin-users": ("admin", "/admin/users", None),
 }
 
 
@@ -60,7 +65,7 @@ def main() -> int:
         for language in LANGUAGES:
             for size, viewport in SIZES.items():
                 contexts = {}
-                for name, (role, path) in SHOTS.items():
+                for name, (role, path, press) in SHOTS.items():
                     if role not in contexts:
                         context = browser.new_context(base_url=server.url, viewport=viewport,
                                                       locale=BROWSER_LOCALES[language])
@@ -69,6 +74,8 @@ def main() -> int:
                     page = contexts[role]
                     page.goto(path.format(**paths))
                     choose_language(page, language)
+                    if press and page.locator(press).is_visible():
+                        page.click(press)
                     target = OUT / f"{name}-{language}-{size}.png"
                     page.screenshot(path=str(target), animations="disabled", caret="hide")
                     written.append(target)

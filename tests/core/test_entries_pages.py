@@ -193,7 +193,9 @@ def test_the_entry_page_shows_its_history(login_as, api, make):
     history = page.split('id="history-title"', 1)[1]
     rows = history.split("<tr>")[2:]
     assert len(rows) == 3
-    assert "contact_point.verified" in rows[0] and "last_verified_on" in rows[0]
-    assert "contact_point.updated" in rows[1] and "city, title" in rows[1]
+    # Plain words, never the codes of the audit trail.
+    assert "Marked verified" in rows[0] and "Last verified on" in rows[0]
+    assert "Entry changed" in rows[1] and "City · Title or function" in rows[1]
     assert "admin" in rows[1]
-    assert "contact_point.created" in rows[2] and "factory-admin@users.example" in rows[2]
+    assert "Entry created" in rows[2] and "factory-admin@users.example" in rows[2]
+    assert "contact_point." not in history and "last_verified_on" not in history

@@ -5,17 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from events_support import form_token, hidden_value
-
-
-def log_form(browser, entry: int, **values) -> dict:
-    page = browser.get(f"/contact-points/{entry}/log-contact").get_data(as_text=True)
-    data = {"csrf_token": form_token(page),
-            "idempotency_key": hidden_value(page, "idempotency_key"),
-            "occurred_on": date.today().isoformat(), "matter": "thb", "plan": "",
-            "network": "emj", "channel": "email", "purpose": "pre-mla-advice", "note": ""}
-    data.update(values)
-    return data
+from events_support import form_token, hidden_value, log_form
 
 
 def test_the_entry_page_and_search_results_offer_logging(login_as, make):

@@ -31,7 +31,7 @@ def test_upload_preview_confirm(app, secretariat):
     run_id = run_id_of(response)
     page = client.get(f"/imports/{run_id}").get_data(as_text=True)
     assert "Preview: nothing has been written yet." in page
-    assert "Entries created" in page and ">117<" in page
+    assert "Entries to create" in page and ">117<" in page  # what it would do, not did
     assert "Said Bennani" in page  # the changes row by row
     assert "Confirm the import" in page
     assert directory_state(app)["entries"] == 0
@@ -44,7 +44,7 @@ def test_upload_preview_confirm(app, secretariat):
     done = client.post(f"/imports/{run_id}/confirm", data={"csrf_token": token})
     assert done.status_code == 302
     page = client.get(f"/imports/{run_id}").get_data(as_text=True)
-    assert "Imported." in page
+    assert "Imported." in page and "Entries created" in page
     state = directory_state(app)
     assert state["entries"] == 117 and state["memberships"] == {"emj": 117}
     assert not [p for p in waiting if p.exists()]  # the upload is gone once applied
@@ -80,8 +80,14 @@ def test_errors_are_shown_with_line_and_column(app, secretariat):
     page = client.get(f"/imports/{run_id}").get_data(as_text=True)
     assert "Refused: nothing was written." in page
     assert "Confirm the import" not in page
+    # A refused list did nothing: no "Entries created: 9", no changes row by row; its
+    # problems come first, before the file's fingerprint.
+    assert "Entries created" not in page and "Entries to create" not in page
+    assert "Changes row by row" not in page
+    assert page.index("problems: nothing can be written") < page.index("SHA-256")
     for line, column in (("4", "Courriel"), ("8", "Pays"), ("11", "Tél.")):
-        assert re.search(rf"<td>{line}</td><td><bdi>{re.escape(column)}</bdi></td>", page)
+        assert re.search(rf"<td[^>]*>{line}</td><td[^>]*><bdi>{re.escape(column)}</bdi></td>",
+                         page)
     report = client.get(f"/imports/{run_id}/errors.csv").get_data(as_text=True)
     assert report.splitlines()[0].lstrip("\ufeff") == "line,column,message"
     assert len(report.strip().splitlines()) == 4
@@ -163,7 +169,7 @@ def test_a_long_check_goes_on_in_the_background_then_shows_the_preview(app, secr
         assert "Checking the list: nothing has been written yet." in page
         assert 'id="import-progress"' in page and "Confirm the import" not in page
         time.sleep(0.05)
-    assert "Entries created" in page and ">117<" in page and "Confirm the import" in page
+    assert "Entries to create" in page and ">117<" in page and "Confirm the import" in page
     finish(run_id)
     token = csrf_token(client, f"/imports/{run_id}")
     client.post(f"/imports/{run_id}/confirm", data={"csrf_token": token})
@@ -182,7 +188,9 @@ def test_a_list_being_checked_shows_how_far_the_check_got(app, secretariat):
         json.dumps({"phase": "compare", "done": 500, "total": 2000}))
     page = secretariat.get(f"/imports/{run_id}").get_data(as_text=True)
     assert "Checking the list: nothing has been written yet." in page
-    assert "Comparing with the directory" in page and "500 / 2,000" in page
+    assert "Comparing with the directory: 500 of 2,000 rows" in page
+    assert ('<progress class="import-bar" aria-labelledby="import-phase" max="2000" '
+            'value="500">') in page
     assert 'data-poll-seconds="2"' in page and 'data-done-link="Show the preview"' in page
     assert "Confirm the import" not in page
 

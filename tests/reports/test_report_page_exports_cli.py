@@ -31,7 +31,9 @@ def test_the_page_shows_the_indicators_tables_and_charts(login_as, scenario):
         assert caption in page, caption
     svgs = {re.search(r'id="([^"]+)"', svg).group(1): svg
             for svg in re.findall(r"<svg[^>]*>.*?</svg>", page, re.DOTALL)}
-    assert set(svgs) == {"chart-breakdown", "chart-plans", "chart-use"}
+    # Nobody searched in that period: no chart of zeros, the table says so.
+    assert set(svgs) == {"chart-breakdown", "chart-plans"}
+    assert "No search or view in this period." in page
     for chart_id, svg in svgs.items():
         assert 'role="img"' in svg
         assert f'aria-labelledby="{chart_id}-title {chart_id}-desc"' in svg

@@ -157,3 +157,36 @@ def test_find_on_the_page(client, speaker, lebanon):
     missing = client.get("/?find=1&country=&matter=thb")
     assert missing.status_code == 400
     assert "Choose a country" in missing.get_data(as_text=True)
+
+
+def test_a_country_with_nobody_offers_the_region_then_eurojust_liaison_prosecutors(
+        app, speaker, lebanon, client):
+    reader, email = speaker(["fr"])
+    # Nobody in Syria: the contact points for the matter in the other Southern Partner
+    # Countries (Lebanon, Jordan), said once.
+    body = reader.get("/api/v1/find?country=SY&matter=thb").get_json()
+    assert body["broadened"] is True and body["fallback"] == "region"
+    assert "Nobody in Syria" in body["notice"] and "Southern Partner Countries" in body["notice"]
+    found = set(ids_of(body))
+    assert lebanon["elsewhere"] in found and lebanon["emj_ar"] in found
+    assert lebanon["eurojust_fr_no_thb"] not in found and lebanon["archived"] not in found
+    # Nobody in the region either (Portugal's region has no one): Eurojust's liaison
+    # prosecutors.
+    none = reader.get("/api/v1/find?country=PT&matter=thb").get_json()
+    assert none["fallback"] == "nothing" and none["total"] == 0
+    assert none["notice"] == "Nobody in Portugal is in the directory yet."
+    with app.app_context():
+        liaison, _ = contacts.create_contact_point(admin_user(), {
+            "given_name": "Paula", "family_name": "Liaison", "country": "US",
+            "emails": ["p.liaison@eurojust.example"], "specialisms": ["mla"],
+            "memberships": [{"network": "eurojust", "role": "liaison-prosecutor"}]})
+        commit()
+        liaison_id = liaison.id
+    body = reader.get("/api/v1/find?country=PT&matter=thb").get_json()
+    assert body["fallback"] == "liaison" and ids_of(body) == [liaison_id]
+    assert "liaison prosecutors" in body["notice"]
+    # On the page: the notice once, and no "No contact point matches" beside it.
+    sign_in(client, email)
+    page = text_of(client.get("/?find=1&country=PT&matter=thb").get_data(as_text=True))
+    assert page.count("Nobody in Portugal") == 1 and "No contact point matches" not in page
+    assert "Paula Liaison" in page

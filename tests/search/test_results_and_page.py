@@ -66,8 +66,9 @@ def test_the_search_page_works_without_javascript(directory, signed_in, reader):
                      re.DOTALL)
     assert form and 'name="q"' in form.group(1) and 'type="submit"' in form.group(1)
     # The filters are a GET form of checkboxes with counts, and a submit button.
-    filters = re.search(r'<aside class="facets".*?<form method="get" action="/">(.*?)</form>',
-                        page, re.DOTALL)
+    filters = re.search(
+        r'<aside class="facets".*?<form method="get" action="/#results">(.*?)</form>', page,
+        re.DOTALL)
     assert filters
     assert re.search(r'type="checkbox"[^>]*name="country" value="MA"', filters.group(1))
     assert 'name="sort"' in filters.group(1) and 'type="submit"' in filters.group(1)

@@ -156,3 +156,52 @@
 
   setTimeout(poll, delay);
 })();
+
+// On a phone, what app.css hides behind a button: the menu behind "Menu", and on the search
+// page the filters behind "Filters (n)", so that the results come first. The button opens and
+// closes what it controls (without this script, noscript.css shows everything).
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll("[data-menu-toggle], [data-filters-toggle]"),
+    function (toggle) {
+      var panel = document.getElementById(toggle.getAttribute("aria-controls"));
+      if (!panel) { return; }
+      toggle.addEventListener("click", function () {
+        var open = toggle.getAttribute("aria-expanded") !== "true";
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+        panel.classList.toggle("is-open", open);
+      });
+    });
+})();
+
+// A long list of checkboxes (the languages): typing narrows it to the labels that contain
+// what was typed, whatever the accents or the case. Ticked boxes stay ticked when hidden.
+(function () {
+  "use strict";
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f\u064b-\u065f]/g, "").toLowerCase();
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("[data-list-filter]"), function (box) {
+    var list = document.getElementById(box.getAttribute("data-list-filter"));
+    var input = box.querySelector("input");
+    var shown = box.querySelector("[data-shown-text]");
+    if (!list || !input) { return; }
+    var items = Array.prototype.slice.call(list.querySelectorAll("li"));
+    box.hidden = false;
+    // Enter narrows the list; it does not submit the form around it.
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); }
+    });
+    input.addEventListener("input", function () {
+      var wanted = fold(input.value.trim());
+      var count = 0;
+      items.forEach(function (item) {
+        var match = !wanted || fold(item.textContent).indexOf(wanted) !== -1;
+        item.hidden = !match;
+        if (match) { count += 1; }
+      });
+      shown.textContent = wanted ? shown.getAttribute("data-shown-text")
+        .replace("{num}", count).replace("{total}", items.length) : "";
+    });
+  });
+})();

@@ -3,13 +3,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import Optional
+from wtforms.validators import InputRequired, Optional
 
 from directory.web.contacts.forms import MultiCheckboxField
 
 
 class UserForm(FlaskForm):
-    email = EmailField(_l("E-mail"))
+    email = EmailField(_l("E-mail"), validators=[InputRequired(_l("Enter an e-mail address."))])
     name = StringField(_l("Name"))
     role = SelectField(_l("Role"), choices=[])
     networks = MultiCheckboxField(_l("Networks maintained (secretariat)"), choices=[])

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from directory import vocabulary
-from directory.extensions import db
+from directory.extensions import current_locale, db
 from directory.models import Network
 from directory.services import (
     access_log,
@@ -34,7 +33,7 @@ def admins_only():
 
 
 def _form() -> UserForm:
-    locale = str(get_locale() or "en")
+    locale = current_locale()
     form = UserForm()
     form.role.choices = [(slug, term.label(locale)) for slug, term in vocabulary.ROLES.items()]
     form.networks.choices = [(n.slug, n.label(locale))

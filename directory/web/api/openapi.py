@@ -90,7 +90,11 @@ def openapi_document() -> dict[str, Any]:
                 "summary": "Find a counterpart: country + matter, the fitting networks first",
                 "description": "When nobody in the country has the matter, everyone in the "
                                "country is listed (the fitting networks first) and `broadened` "
-                               "is true, with a `notice` saying so.",
+                               "is true, with a `notice` saying so; `fallback` is then "
+                               "`country`. When the country has nobody at all, the nearest "
+                               "alternatives are listed: the region's contact points for the "
+                               "matter (`region`), else Eurojust's liaison prosecutors "
+                               "(`liaison`), else nothing (`nothing`).",
                 "parameters": [{**parameter, "required": True}
                                for parameter in _query("country", "matter")]
                 + _query("network", "language", "kind", "urgent", "verified", "sort",
@@ -100,7 +104,9 @@ def openapi_document() -> dict[str, Any]:
                     {"$ref": "#/components/schemas/SearchPage"},
                     {"type": "object", "properties": {
                         "country": {"type": "string"}, "matter": {"type": "string"},
-                        "broadened": {"type": "boolean"}, "notice": {"type": "string"}}}]}),
+                        "broadened": {"type": "boolean"}, "notice": {"type": "string"},
+                        "fallback": {"type": ["string", "null"], "enum": [
+                            "country", "region", "liaison", "nothing", None]}}}]}),
                               **_errors(400, 401)}}},
             "/suggest": {"get": {
                 "summary": "As-you-type: the best few names for a partial query",

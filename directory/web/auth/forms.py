@@ -2,8 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
+
+from directory.web.contacts.forms import MultiCheckboxField
 
 
 class LoginForm(FlaskForm):
@@ -32,4 +34,4 @@ class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Length(max=200)])
     # Choices are set per request (see LOCALE_CHOICES): WTForms 3.3 deprecates tuples given here.
     locale = SelectField(_l("Interface language"), choices=[])
-    languages = SelectMultipleField(_l("Languages I work in"), choices=[])
+    languages = MultiCheckboxField(_l("Languages I work in"), choices=[])

@@ -7,9 +7,10 @@ import time
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, logout_user
 
-from directory import vocabulary
+from directory.extensions import current_locale
 from directory.services import commit, rollback, tokens, two_factor, users
 from directory.services.errors import TooManyAttempts, ValidationFailed
 from directory.web.auth.forms import (
@@ -19,7 +20,7 @@ from directory.web.auth.forms import (
     PasswordForm,
     ProfileForm,
 )
-from directory.web.i18n import current_locale
+from directory.web.contacts.forms import language_choices
 from directory.web.security import safe_next, start_session
 
 blueprint = Blueprint("auth", __name__)
@@ -114,9 +115,7 @@ def logout():
 def _profile_form(user) -> ProfileForm:
     profile = ProfileForm(prefix="profile", obj=None)
     profile.locale.choices = LOCALE_CHOICES
-    profile.languages.choices = sorted(
-        ((code, term.label(current_locale())) for code, term in vocabulary.languages().items()),
-        key=lambda item: item[1])
+    profile.languages.choices = language_choices(current_locale())
     if request.method == "GET":
         profile.name.data = user.name
         profile.locale.data = user.locale or ""
@@ -154,6 +153,7 @@ def account():
         users.update_profile(user, {"name": profile.name.data, "locale": profile.locale.data,
                                     "languages": profile.languages.data})
         commit()
+        refresh()  # the interface language may have just changed: say it in the new one
         flash(_("Your account is saved."), "success")
         return redirect(url_for("auth.account"))
     if (request.method == "POST" and "password-new_password" in request.form

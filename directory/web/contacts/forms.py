@@ -42,7 +42,7 @@ class ContactPointForm(FlaskForm):
     office_phones = TextAreaField(_l("Office phones (one a line)"))
     mobile_phones = TextAreaField(_l("Mobile phones (one a line)"))
     urgent_phones = TextAreaField(_l("24/7 phones (one a line)"))
-    languages = SelectMultipleField(_l("Languages"), choices=[])
+    languages = MultiCheckboxField(_l("Languages"), choices=[])
     specialisms = MultiCheckboxField(_l("Specialisms"), choices=[])
     urgent = BooleanField(_l("Available 24/7 for urgent requests"))
     urgent_instructions = TextAreaField(_l("How to reach them urgently"))
@@ -54,14 +54,19 @@ class ContactPointForm(FlaskForm):
         self.country.choices = [("", "—")] + sorted(
             ((code, term.label(locale)) for code, term in vocabulary.countries().items()),
             key=lambda item: item[1])
-        self.languages.choices = sorted(
-            ((code, term.label(locale)) for code, term in vocabulary.languages().items()),
-            key=lambda item: item[1])
+        self.languages.choices = language_choices(locale)
         self.organisation_kind.choices = [("", "—")] + [
             (slug, term.label(locale)) for slug, term in vocabulary.ORGANISATION_KINDS.items()]
         self.status.choices = [(slug, term.label(locale))
                                for slug, term in vocabulary.STATUSES.items()]
         self.specialisms.choices = [(s.slug, s.label(locale)) for s in specialisms]
+
+
+def language_choices(locale: str) -> list[tuple[str, str]]:
+    """Every language by its name in `locale`, in that language's alphabetical order (accents
+    folded, so that Éwé comes among the e)."""
+    return sorted(((code, term.label(locale)) for code, term in vocabulary.languages().items()),
+                  key=lambda item: vocabulary.fold(item[1]))
 
 
 PHONE_FIELDS = {"office_phones": "office", "mobile_phones": "mobile", "urgent_phones": "24-7"}

@@ -15,13 +15,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 
-from directory.extensions import db
+from directory.extensions import current_locale, db
 from directory.models import AuditEntry, ContactPoint, Membership, Network, Specialism
 from directory.services import access_log, commit, contacts, permissions, rollback, usage, vcard
 from directory.services.errors import Conflict, ValidationFailed
@@ -42,17 +41,13 @@ def _actor():
     return current_user._get_current_object()
 
 
-def _locale() -> str:
-    return str(get_locale() or "en")
-
-
 def _networks() -> list[Network]:
     return list(db.session.scalars(select(Network).order_by(Network.id)))
 
 
 def _form() -> ContactPointForm:
     form = ContactPointForm()
-    form.fill_choices(_locale(), list(db.session.scalars(
+    form.fill_choices(current_locale(), list(db.session.scalars(
         select(Specialism).order_by(Specialism.position))))
     return form
 

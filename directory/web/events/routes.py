@@ -9,16 +9,13 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from directory import vocabulary
-from directory.extensions import db
-from directory.models import Network
-from directory.services import commit, contacts, events, permissions, rollback
+from directory.extensions import current_locale
+from directory.services import commit, contacts, events, networks, permissions, rollback
 from directory.services.errors import Conflict, ValidationFailed
 from directory.services.numbers import parse_whole_number
 from directory.web.events.forms import EstablishedForm, LogContactForm, VoidForm, apply_errors
-from directory.web.i18n import current_locale
 
 blueprint = Blueprint("events", __name__)
 PER_PAGE = 50
@@ -29,7 +26,8 @@ def _actor():
 
 
 def _preselect(form: LogContactForm, contact_point, matters: dict) -> None:
-    """What a prosecutor most likely means, so that logging takes seconds."""
+    """What a prosecutor most likely means, so that logging takes seconds: the matter and the
+    network of the search they came from (see templating.log_url), else what fits."""
     form.occurred_on.data = date.today().isoformat()
     form.idempotency_key.data = uuid.uuid4().hex
     matter = request.args.get("matter")
@@ -38,7 +36,10 @@ def _preselect(form: LogContactForm, contact_point, matters: dict) -> None:
         matter = own[0] if len(own) == 1 else ""
     form.matter.data = matter
     form.plan.data = vocabulary.PLAN_OF_MATTER.get(matter, "")
-    form.network.data = events.fitting_network(contact_point.network_slugs, matter) or ""
+    network = request.args.get("network")
+    if network not in contact_point.network_slugs:
+        network = events.fitting_network(contact_point.network_slugs, matter, first=True)
+    form.network.data = network or ""
 
 
 @blueprint.route("/contact-points/<int:contact_point_id>/log-contact", methods=["GET", "POST"])
@@ -100,7 +101,7 @@ def _render_mine(forms: dict | None = None, status: int = 200):
     return render_template(
         "events/mine.html", events=rows, total=total, page=page, per_page=PER_PAGE,
         row_forms=row_forms, failed_forms=failed, today_iso=date.today().isoformat(),
-        networks={network.slug: network for network in db.session.scalars(select(Network))},
+        networks={network.slug: network for network in networks.list_networks()},
         pages=(total + PER_PAGE - 1) // PER_PAGE), status
 
 

@@ -39,12 +39,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select, update
 
-from directory.extensions import db
+from directory.extensions import current_locale, db
 from directory.models import ImportRun, Network, User, utcnow
 from directory.services import commit, exports, permissions, rollback
 from directory.services import imports as import_service
 from directory.services.errors import PermissionDenied, ServiceError
-from directory.web.i18n import current_locale, translate
+from directory.web.i18n import translate
 from directory.web.imports.forms import ConfirmForm, UploadForm
 from imports import RowError, messages
 from imports.messages import N_, Message

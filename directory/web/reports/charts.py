@@ -29,12 +29,26 @@ SERIES_COLOURS = ("#17456b", "#c75f00", "#0b6b3a")
 
 
 def bar_chart(chart_id: str, title: str, description: str, series_names: list[str],
-              groups: list[tuple[str, list[int]]], note_truncated: str = "") -> Markup:
-    """Horizontal grouped bars: one group per row label, one bar per series."""
+              groups: list[tuple[str, list[int]]], note_truncated: str = "",
+              rtl: bool = False) -> Markup | None:
+    """Horizontal grouped bars: one group per row label, one bar per series; None when every
+    value is 0 (the table beside it says there is nothing, a chart of zeros would not).
+
+    Right to left (Arabic), the labels are on the right and the bars grow leftwards: the
+    drawing is mirrored, the text in it is not.
+    """
     series = [Series(name, f"chart-series-{index + 1}", SERIES_COLOURS[index % 3])
               for index, name in enumerate(series_names)]
     shown = groups[:MAX_GROUPS]
-    maximum = max([value for _, values in shown for value in values] + [1])
+    if not any(value for _, values in shown for value in values):
+        return None
+    maximum = max(value for _, values in shown for value in values)
+
+    def x(left: float, width: float = 0) -> float:
+        """A box's left edge, mirrored right to left."""
+        return WIDTH - left - width if rtl else left
+
+    start, end = ("end", "start") if rtl else ("start", "end")
     group_height = ROW * len(series) + GAP
     height = LEGEND + group_height * max(len(shown), 1) + 4
     ident = escape(chart_id)
@@ -48,25 +62,25 @@ def bar_chart(chart_id: str, title: str, description: str, series_names: list[st
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(description)}{truncated}</desc>',
     ]
-    x = 0
+    left = 0
     for item in series:  # the legend
-        parts.append(f'<rect x="{x}" y="4" width="14" height="14" class="{item.css_class}" '
-                     f'fill="{item.fill}"/>')
-        parts.append(f'<text x="{x + 20}" y="16" class="chart-text">{escape(item.name)}</text>')
-        x += 24 + 8 * len(item.name)
-    if not shown:
-        parts.append(f'<text x="0" y="{LEGEND + 14}" class="chart-text">–</text>')
+        parts.append(f'<rect x="{x(left, 14)}" y="4" width="14" height="14" '
+                     f'class="{item.css_class}" fill="{item.fill}"/>')
+        parts.append(f'<text x="{x(left + 20)}" y="16" text-anchor="{start}" '
+                     f'class="chart-text" unicode-bidi="plaintext">{escape(item.name)}</text>')
+        left += 24 + 8 * len(item.name)
     for row, (label, values) in enumerate(shown):
         top = LEGEND + row * group_height
-        parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{top + ROW * len(series) / 2 + 5:.0f}" '
-                     f'text-anchor="end" class="chart-text">{escape(_clip(label))}</text>')
+        parts.append(f'<text x="{x(LABEL_WIDTH - 8)}" y="{top + ROW * len(series) / 2 + 5:.0f}" '
+                     f'text-anchor="{end}" class="chart-text" unicode-bidi="plaintext">'
+                     f'{escape(_clip(label))}</text>')
         for index, (item, value) in enumerate(zip(series, values, strict=True)):
             width = BAR_WIDTH * value / maximum
             y = top + index * ROW
-            parts.append(f'<rect x="{LABEL_WIDTH}" y="{y + 2}" width="{width:.1f}" '
+            parts.append(f'<rect x="{x(LABEL_WIDTH, width):.1f}" y="{y + 2}" width="{width:.1f}" '
                          f'height="{ROW - 4}" class="{item.css_class}" fill="{item.fill}"/>')
-            parts.append(f'<text x="{LABEL_WIDTH + width + 4:.1f}" y="{y + ROW - 5}" '
-                         f'class="chart-value">{value}</text>')
+            parts.append(f'<text x="{x(LABEL_WIDTH + width + 4):.1f}" y="{y + ROW - 5}" '
+                         f'text-anchor="{start}" class="chart-value">{value}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 

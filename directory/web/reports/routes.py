@@ -16,9 +16,10 @@ from openpyxl.utils import get_column_letter
 from wtforms import SelectField, StringField
 from wtforms.widgets import DateInput
 
+from directory.extensions import current_locale
 from directory.services import audit, commit, indicators
 from directory.services.errors import ServiceError
-from directory.web.i18n import current_locale
+from directory.web.i18n import RTL
 from directory.web.reports.charts import bar_chart
 
 blueprint = Blueprint("reports", __name__, url_prefix="/reports")
@@ -104,8 +105,10 @@ def _scope_text(report: indicators.Report) -> str:
     if report.scope.kind == "own":
         return _("These figures count the initial contacts you logged.")
     if report.scope.kind == "networks":
+        names = [indicators.group_label("network", slug, current_locale())
+                 for slug in report.scope.networks]
         return _("These figures count the initial contacts made through your networks: "
-                 "%(networks)s.", networks=", ".join(report.scope.networks) or "—")
+                 "%(networks)s.", networks=", ".join(names) or "—")
     return _("These figures count every initial contact logged in the directory.")
 
 
@@ -117,6 +120,7 @@ def indicators_page():
         return render_template("reports/indicators.html", form=form, report=None), 400
     start, end, by = parsed
     locale = current_locale()
+    rtl = locale in RTL
     report = indicators.build_report(_actor(), start, end, by)
     period = by if by in indicators.PERIODS else indicators.DEFAULT_BY
     sections = [(name, str(BY_LABELS[name]), _rows(report, name, locale))
@@ -132,14 +136,14 @@ def indicators_page():
           "contacts established of plan B. The same numbers are in the table below."),
         series, [(row["label"], [row["tally"].a_initiated, row["tally"].b_established])
                  for row in chosen],
-        _("The chart shows the first 60 groups; the table has them all."))
+        _("The chart shows the first 60 groups; the table has them all."), rtl)
     plans_chart = bar_chart(
         "chart-plans", _("Initiated and established contacts by action plan"),
         _("Bar chart: initiated and established initial contacts of plans A and B in the "
           "period. The same numbers are in the table beside it."),
         [_("Initiated"), _("Established")],
         [(_("Plan A"), [report.total.a_initiated, report.total.a_established]),
-         (_("Plan B"), [report.total.b_initiated, report.total.b_established])])
+         (_("Plan B"), [report.total.b_initiated, report.total.b_established])], rtl=rtl)
     use_chart = None
     if report.use is not None:
         use_chart = bar_chart(
@@ -150,7 +154,7 @@ def indicators_page():
             [_("Searches"), _("Entry views")],
             [(indicators.group_label(report.use["period"], row["period"], locale),
               [row["searches"], row["views"]]) for row in report.use["by_period"]],
-            _("The chart shows the first 60 periods; the table has them all."))
+            _("The chart shows the first 60 periods; the table has them all."), rtl)
     return render_template(
         "reports/indicators.html", form=form, report=report, by=by, by_label=BY_LABELS[by],
         chosen=chosen, sections=[s for s in sections if s[0] != by], chart=chart,
@@ -159,6 +163,7 @@ def indicators_page():
                 "rate": _rate(indicators.rate(tally.established, tally.initiated))}
                for req, cp, tally in report.country_pairs()],
         network_label=lambda slug: indicators.group_label("network", slug, locale),
+        period_label=lambda key: indicators.group_label(report.use["period"], key, locale),
         query={"from": start.isoformat(), "to": end.isoformat(), "by": by})
 
 
