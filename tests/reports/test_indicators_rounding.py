@@ -12,6 +12,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 from reports_support import logged
+from support import download
 
 from directory.services.indicators import rate
 from directory.web.reports.charts import bar_chart
@@ -44,12 +45,13 @@ def test_page_csv_xlsx_api_and_command_line_agree(login_as, api, runner,
     plan_a = re.search(r'<th scope="row">Plan A</th>(.*?)</tr>', page, re.DOTALL).group(1)
     assert "54.5%" in plan_a and "54.6%" not in page
 
-    rows = list(csv.DictReader(io.StringIO(reporter.get(
-        f"/reports/indicators.csv?{PERIOD}&by=quarter").get_data(as_text=True).lstrip("\ufeff"))))
+    rows = list(csv.DictReader(io.StringIO(download(
+        reporter, f"/reports/indicators.csv?{PERIOD}&by=quarter").get_data(as_text=True)
+        .lstrip("\ufeff"))))
     assert rows[0]["A rate"] == "0.545" and rows[0]["rate"] == "0.545"
 
-    book = load_workbook(io.BytesIO(reporter.get(
-        f"/reports/indicators.xlsx?{PERIOD}&by=quarter").data))
+    book = load_workbook(io.BytesIO(download(
+        reporter, f"/reports/indicators.xlsx?{PERIOD}&by=quarter").data))
     summary = {row[0]: row for row in book["Indicators"].iter_rows(values_only=True) if row}
     assert summary["A"][1:4] == (33, 18, 0.545)
 
