@@ -8,9 +8,6 @@ Three layers, from strict to loose:
 
 * ``fold_word``: lower case, accents stripped (``José`` -> ``jose``), Arabic normalised
   (harakat, tatweel, alef forms, ة -> ه, ى -> ي). Used by every text field.
-* ``edge_ngrams``: word beginnings of 2-10 letters. No longer indexed (as-you-type expands the
-  last word over in-memory lexicons, see search.Segment.prefixed); EdgeNgramTokenizer stays
-  because the pickled schema of an index built by an earlier version refers to it.
 * ``name_keys``: a consonant skeleton shared by Latin transliterations and Arabic script
   (Mohamed / Mohammed / Muhammad / محمد -> ``mhmd``), matched exactly in a field of its own.
 * ``spelling_distance``: how far apart two spellings sharing a key are, mostly in their vowels
@@ -30,7 +27,7 @@ from whoosh.analysis import Composable, Token, Tokenizer
 # Letters, digits and the combining marks / tatweel that sit *inside* words. Keeping the marks
 # in the token (instead of normalising the text before tokenising) keeps character offsets
 # true to the stored text, which the highlighter needs.
-_WORD_RE = re.compile(
+WORD_RE = re.compile(
     r"(?:[^\W_]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640])+"
 )
 
@@ -53,8 +50,8 @@ _ARABIC_MAP = str.maketrans(
     }
 )
 
-MIN_NGRAM = 2
-MAX_NGRAM = 10
+# As-you-type: the last query word counts as a prefix of at most this many letters.
+MAX_PREFIX = 10
 
 
 @lru_cache(maxsize=200_000)
@@ -74,15 +71,15 @@ def words(text: str) -> list[str]:
     ``*`` or ``(((`` are simply separators or words.
     """
     result = []
-    for match in _WORD_RE.finditer(text or ""):
+    for match in WORD_RE.finditer(text or ""):
         folded = fold_word(match.group())
         if folded:
             result.append(folded)
     return result
 
 
-def edge_ngrams(word: str) -> list[str]:
-    return [word[:n] for n in range(MIN_NGRAM, min(MAX_NGRAM, len(word)) + 1)]
+def is_arabic(word: str) -> bool:
+    return any("\u0600" <= c <= "\u06ff" for c in word)
 
 
 # --- Cross-script name keys -------------------------------------------------------------------
@@ -140,7 +137,7 @@ _VOWELS = set("aeiouwy'")
 
 
 def _arabic_to_latin(word: str) -> str:
-    if not any("\u0600" <= c <= "\u06ff" for c in word):
+    if not is_arabic(word):
         return word
     latin = "".join(_ARABIC_TO_LATIN.get(c, c) for c in word)
     # A word-initial ain reads as a vowel in Latin spellings (Omar / عمر).
@@ -273,7 +270,7 @@ def spelling_form(word: str) -> tuple[str, bool]:
     doubled letters collapsed, a final h dropped (as in the key); y and w after the first
     letter count as the vowels i and u.
     """
-    arabic = any("\u0600" <= c <= "\u06ff" for c in word)
+    arabic = is_arabic(word)
     if arabic:
         latin = ""
         for i, c in enumerate(word):
@@ -373,7 +370,7 @@ class FoldingTokenizer(Tokenizer):
     ):  # fmt: skip
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
-        for match in _WORD_RE.finditer(value):
+        for match in WORD_RE.finditer(value):
             folded = fold_word(match.group())
             if not folded:
                 continue
@@ -417,18 +414,6 @@ class _ListTokenizer(Tokenizer):
             yield t
 
 
-class EdgeNgramTokenizer(_ListTokenizer):
-    """Word beginnings (2-10 letters) of every folded word, for as-you-type."""
-
-    def terms(self, value):
-        seen = set()
-        for word in words(value):
-            for gram in edge_ngrams(word):
-                if gram not in seen:
-                    seen.add(gram)
-                    yield gram
-
-
 class NameKeyTokenizer(_ListTokenizer):
     """Cross-script keys. Names are separated by newlines so particles never join across two
     different names (variants, native name)."""
@@ -442,10 +427,6 @@ class NameKeyTokenizer(_ListTokenizer):
 
 def folding_analyzer() -> Composable:
     return FoldingTokenizer()
-
-
-def prefix_analyzer() -> Composable:
-    return EdgeNgramTokenizer()
 
 
 def name_key_analyzer() -> Composable:

@@ -35,12 +35,21 @@ from directory.models.contact_point import contact_point_specialism
 from directory.services import usage
 from directory.services.contacts import contact_point_query, contact_points_json
 from directory.services.errors import ServiceError, Unavailable
-from index import Hit, IndexUnavailable, LockBusy, QueryTooLong, SearchIndex, SearchQuery
+from index import (
+    FACET_FIELDS,
+    MAX_QUERY,
+    SORTS,
+    Hit,
+    IndexUnavailable,
+    LockBusy,
+    QueryTooLong,
+    SearchIndex,
+    SearchQuery,
+)
 
 log = logging.getLogger(__name__)
-FILTERS = ("country", "network", "specialism", "language", "kind", "urgent", "verified")
-SORTS = ("relevance", "name", "country", "last_verified")
-MAX_QUERY = 200
+# The filters a reader may set are the index's facets; MAX_QUERY and SORTS are the index's too.
+FILTERS = FACET_FIELDS
 MAX_PER_PAGE = 100
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
@@ -398,7 +407,11 @@ def suggest(text: str, limit: int = 8) -> list[dict[str, Any]]:
     if not text:
         return []
     try:
-        return [{"id": contact_point_id, "name": name}
-                for contact_point_id, name in search_index().suggest(text, limit)]
+        found = search_index().suggest(SearchQuery(text=text, per_page=limit))
     except IndexUnavailable:
         return []
+    rows = {row.id: row for row in db.session.scalars(
+        select(ContactPoint).where(ContactPoint.id.in_([hit.id for hit in found.hits])))}
+    return [{"id": hit.id, "name": rows[hit.id].display_name + (
+                f" ({rows[hit.id].native_name})" if rows[hit.id].native_name else "")}
+            for hit in found.hits if hit.id in rows]
