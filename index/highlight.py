@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from index.analysis import MAX_PREFIX, WORD_RE, fold_word, skeleton
+from index.analysis import MAX_PREFIX, WORD_RE, fold_word, spellings
 from index.fuzzy import is_typo_of, max_edits
 from index.query import QueryWords
 from index.schema import HIGHLIGHT_FIELDS
@@ -40,7 +40,7 @@ class Highlighter:
         if any(is_typo_of(word, query_word, max_edits(query_word)) for query_word in self.words
                if max_edits(query_word)):  # fmt: skip
             return True
-        return bool(self.keys) and len(word) > 1 and skeleton(word) in self.keys
+        return any(key in self.keys for key in spellings(word))
 
     def highlights(self, stored: dict[str, Any]) -> dict[str, str]:
         """Marked snippets of the fields that matched."""

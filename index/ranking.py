@@ -24,7 +24,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
 
-from index.analysis import MAX_PREFIX, is_arabic, own_keys, spelling_distance
+from index.analysis import MAX_PREFIX, is_arabic, own_keys, skeleton, spelling_distance
 from index.fuzzy import max_edits
 from index.labels import LABEL_FIELDS, Labels
 from index.query import QueryWords
@@ -51,6 +51,10 @@ CLOSENESS_BOOST = 1.0
 CLOSENESS_RANGE = 4.0  # distances are capped there: the bonus is (farthest - distance) / range
 CLOSENESS_MAX_TERMS = 64  # names of one key compared per query word (the closest kept)
 PREFIX_BOOST = 2.5
+# As-you-type over names written as one word: "Abd el ka" begins Abdelkader (PREFIX_BOOST for
+# each of its words), and its key abdlk begins the key of Abdelqader and عبد القادر (this).
+KEY_PREFIX_BOOST = 1.5
+KEY_PREFIX_MIN = 4  # shorter key beginnings match too many names
 # Typos: fraction of the exact boost, only in fields where typos are likely and lexicons small.
 FUZZY_FACTOR = 0.5
 FUZZY_FIELDS_LATIN = ("name", "organisation", "city")
@@ -170,13 +174,31 @@ def _closeness_clauses(snapshot: Snapshot, word: str, key: str, form: str) -> li
     ]
 
 
+def joined_prefix_clauses(query_words: list[str]) -> list[tuple[int, list[Clause]]]:
+    """(first word, clauses) for the last two and three words read as the beginning of one
+    word: every word of the run gets the clauses, so a name written as one word matches them
+    all ("Abd el ka" -> Abdelkader, "Nour Ed" -> Noureddine)."""
+    found = []
+    last = len(query_words) - 1
+    for start in range(max(0, last - 2), last):
+        joined = "".join(query_words[start:])
+        clauses: list[Clause] = [(("p", joined[:MAX_PREFIX]), PREFIX_BOOST)]
+        key = skeleton(joined)
+        if len(key) >= KEY_PREFIX_MIN:
+            clauses.append((("k", key), KEY_PREFIX_BOOST))
+        found.append((start, clauses))
+    return found
+
+
 def weighted_words(snapshot: Snapshot, parsed: QueryWords) -> list[list[Weighted]]:
     """The weighted clauses of every query word (the last one is also a prefix)."""
     last = len(parsed.words) - 1
-    return [
-        _weighted(snapshot, word_clauses(snapshot, word, parsed.keys[i], i == last))
-        for i, word in enumerate(parsed.words)
-    ]
+    per_word = [word_clauses(snapshot, word, parsed.keys[i], i == last)
+                for i, word in enumerate(parsed.words)]  # fmt: skip
+    for start, clauses in joined_prefix_clauses(parsed.words):
+        for i in range(start, last + 1):
+            per_word[i] = per_word[i] + clauses
+    return [_weighted(snapshot, clauses) for clauses in per_word]
 
 
 def _weighted(snapshot: Snapshot, clauses: Iterable[Clause]) -> list[Weighted]:
