@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Response, jsonify, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from directory.services import commit, contacts, permissions, search, vcard
-from directory.services.errors import PermissionDenied, ServiceError
+from directory.services.errors import PermissionDenied
+from directory.web import i18n
 from directory.web.api import actor, blueprint, int_arg, json_body
 from directory.web.api.openapi import openapi_document
 
@@ -39,11 +39,7 @@ def find_counterpart():
 
 @blueprint.get("/suggest")
 def suggest():
-    text = (request.args.get("q") or "").strip()
-    if len(text) > search.MAX_QUERY:
-        raise ServiceError(ngettext("At most %(num)s character.", "At most %(num)s characters.",
-                                    search.MAX_QUERY), {"q": _("Too long.")})
-    return jsonify(suggestions=search.suggest(text))
+    return jsonify(search.suggest(search.parse_request(request.args), i18n.current_locale()))
 
 
 @blueprint.get("/contact-points")
