@@ -17,6 +17,7 @@ from email_validator import EmailNotValidError, validate_email
 from directory import vocabulary
 from directory.vocabulary import fold
 
+from .formulas import restore
 from .messages import N_, Invalid, Message
 
 __all__ = [
@@ -80,11 +81,8 @@ def cell_text(value) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value).strip()
-    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
-        # A spreadsheet export's protection against formulas (ours too): '+212537123456.
-        return text[1:]
-    return text
+    # A spreadsheet export's protection against formulas (ours too): '+212537123456.
+    return restore(str(value).strip())
 
 
 def split_values(cell) -> list[str]:
