@@ -381,7 +381,7 @@ def role_table(network: str, roles: dict[str, list[str]] | None = None) -> dict[
         for term in seed.roles:
             for label in (term.slug, term.en, term.fr, term.ar, *term.synonyms):
                 table.setdefault(fold(label), term.slug)
-    for slug, labels in profile(network).roles.items():
-        for label in labels:
+    for slug, spellings in profile(network).roles.items():
+        for label in spellings:
             table.setdefault(fold(label), slug)
     return table

@@ -16,11 +16,21 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from directory.vocabulary import fold
+
 from . import normalise as norm
 from . import readers
 from .headers import DESCRIPTIONS, ColumnMap, header_score, map_headers, profile, role_table
 from .messages import N_, Message, message_of
-from .readers import HEADER_SEARCH_ROWS, ExcelError, Formula, UnusableInput, read_table
+from .readers import (
+    HEADER_SEARCH_ROWS,
+    ExcelError,
+    Formula,
+    Rows,
+    Table,
+    UnusableInput,
+    read_table,
+)
 
 # Longest text kept per field: longer is a pasted document or a broken file, not a value.
 MAX_LENGTHS = {"given_name": 200, "family_name": 200, "native_name": 200, "title": 300,
@@ -45,7 +55,7 @@ class RowError:
     def __str__(self) -> str:
         return f"line {self.line}, column {self.column}: {self.message}"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """How an import run keeps it: the English text, and the message to translate."""
         return {"line": self.line, "column": self.column, "message": str(self.message),
                 "translatable": self.message.to_json()}
@@ -120,7 +130,8 @@ def parse_file(path: str | Path, network: str, sheet: str | None = None,
         table.rows.close()  # releases the workbook even when the file is refused half-way
 
 
-def _parse_table(table, network: str, shown: str, roles) -> ParsedFile:
+def _parse_table(table: Table, network: str, shown: str,
+                 roles: dict[str, list[str]] | None) -> ParsedFile:  # fmt: skip
     rows_iter = table.rows
     _, header, pending = _find_header(rows_iter, network, shown)
     columns = map_headers([norm.cell_text(cell) for cell in header], network)
@@ -136,7 +147,7 @@ def _parse_table(table, network: str, shown: str, roles) -> ParsedFile:
     )
     width = len(header)
 
-    def consume(line: int, cells: list) -> None:
+    def consume(line: int, cells: list[Any]) -> None:
         parsed.total_rows += 1
         if parsed.total_rows > readers.MAX_ROWS:
             raise readers.too_many_rows(shown)
@@ -165,10 +176,11 @@ def _separator_name(delimiter: str | None) -> str | Message:
     return repr(delimiter or ",")
 
 
-def _find_header(rows, network: str, shown: str):
+def _find_header(rows: Rows, network: str,
+                 shown: str) -> tuple[int, list[Any], list[tuple[int, list[Any]]]]:  # fmt: skip
     """The header row: the first row naming two or more known columns among the first few
     (a title line above the table is skipped), else the first row if it names one."""
-    seen: list[tuple[int, list]] = []
+    seen: list[tuple[int, list[Any]]] = []
     best_score, best_index = 0, -1
     for line, cells in rows:
         seen.append((line, cells))
@@ -454,7 +466,7 @@ class _RowBuilder:
         header, cell = row.first("role")
         if cell is not None:
             label = norm.cell_text(cell)
-            key = norm.fold(label)
+            key = fold(label)
             if self.roles:
                 role = self.roles.get(key)
                 if role is None:

@@ -32,6 +32,7 @@ import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from .messages import N_, Message
 from .parse import ImportRow, ParsedFile, RowError
@@ -113,7 +114,7 @@ class Directory:
     members: dict[int, Member]  # entries with a membership of this network
     digests: dict[int, str]  # entry id → digest of this network's last row for it
     load_entries: Callable[[list[int]], dict[int, Entry]]
-    load_snapshots: Callable[[list[int]], dict[int, dict]]
+    load_snapshots: Callable[[list[int]], dict[int, dict[str, Any]]]
     # Specialism slugs the directory knows (an administrator may have retired one).
     specialisms: frozenset[str] | None = None
 
@@ -128,7 +129,7 @@ class Planned:
     entry_id: int | None
     name: str
     row: ImportRow
-    changes: dict[str, tuple] = field(default_factory=dict)
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     digest: str = ""
     version: int = 0
 
@@ -177,9 +178,9 @@ def present_fields(parsed: ParsedFile) -> frozenset[str]:
                      if columns.intersection(sources))
 
 
-def row_values(row: ImportRow, present: frozenset[str]) -> dict:
+def row_values(row: ImportRow, present: frozenset[str]) -> dict[str, Any]:
     """What the row says, as JSON values: the snapshot kept for the next import."""
-    values: dict = {}
+    values: dict[str, Any] = {}
     for name in present:
         value = getattr(row, name)
         if name == "phones":
@@ -195,33 +196,35 @@ def row_values(row: ImportRow, present: frozenset[str]) -> dict:
     return values
 
 
-def digest(values: dict) -> str:
+def digest(values: dict[str, Any]) -> str:
     text = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _same_text(left, right) -> bool:
+def _same_text(left: str | None, right: str | None) -> bool:
     return (left or "") == (right or "")
 
 
-def _same_organisation(left, right) -> bool:
+def _same_organisation(left: str | None, right: str | None) -> bool:
     return " ".join((left or "").split()).casefold() == " ".join((right or "").split()).casefold()
 
 
 # How a field's value is compared with the entry's (text: None and "" are the same).
-_SAME = {"organisation": _same_organisation, "urgent": operator.eq}
+_SAME: dict[str, Callable[[Any, Any], bool]] = {"organisation": _same_organisation,
+                                                 "urgent": operator.eq}
 
 
-def merge(entry: Entry, base: dict | None, values: dict, row: ImportRow,
-          network: str, default_role: str) -> tuple[str, dict[str, tuple]]:
+def merge(entry: Entry, base: dict[str, Any] | None, values: dict[str, Any], row: ImportRow,
+          network: str, default_role: str) -> tuple[str, dict[str, tuple[Any, Any]]]:
     """(action, changes) of one matched row; action is update, membership or unchanged."""
-    changes: dict[str, tuple] = {}
+    changes: dict[str, tuple[Any, Any]] = {}
+    previous: dict[str, Any] = base or {}
 
     def said_before(name: str) -> bool:
-        return base is not None and name in base
+        return name in previous
 
     def unchanged_by_network(name: str) -> bool:
-        return said_before(name) and base[name] == values[name]
+        return said_before(name) and previous[name] == values[name]
 
     for name in SCALARS:
         if name not in values or unchanged_by_network(name):
@@ -230,7 +233,7 @@ def merge(entry: Entry, base: dict | None, values: dict, row: ImportRow,
         current = getattr(entry, name)
         if new is None or new == "":
             # An empty cell clears only what this network's own previous list had filled.
-            if not (said_before(name) and base[name] not in (None, "")):
+            if not (said_before(name) and previous[name] not in (None, "")):
                 continue
             new = "" if name == "given_name" else None
         if not _SAME.get(name, _same_text)(current, new):
@@ -240,7 +243,7 @@ def merge(entry: Entry, base: dict | None, values: dict, row: ImportRow,
         if name not in values or unchanged_by_network(name):
             continue
         current, result = _merged_list(entry, name, values[name],
-                                       base[name] if said_before(name) else None)
+                                       previous[name] if said_before(name) else None)
         if result != current:
             changes[name] = (current, result)
 
@@ -265,10 +268,10 @@ def merge(entry: Entry, base: dict | None, values: dict, row: ImportRow,
 
 
 def _membership_changes(membership: tuple[str, str | None], new_role: str | None,
-                        new_id: str | None, role_as_before: bool) -> dict[str, tuple]:
+                        new_id: str | None, role_as_before: bool) -> dict[str, tuple[Any, Any]]:
     """The role and external id of the network's membership, when the list changes them (a
     role the list says as it did before is not changed back)."""
-    changes: dict[str, tuple] = {}
+    changes: dict[str, tuple[Any, Any]] = {}
     role, external_id = membership
     if new_role and new_role != role and not role_as_before:
         changes["role"] = (role, new_role)
@@ -277,8 +280,8 @@ def _membership_changes(membership: tuple[str, str | None], new_role: str | None
     return changes
 
 
-def _merged_list(entry: Entry, name: str, listed: list,
-                 before: list | None) -> tuple[list, list]:  # fmt: skip
+def _merged_list(entry: Entry, name: str, listed: list[Any],
+                 before: list[Any] | None) -> tuple[list[Any], list[Any]]:  # fmt: skip
     """(current, result) of a list field: what the network's previous list (``before``) had
     and its new one lacks is removed, what the new one has is added, the rest kept."""
     if name == "phones":

@@ -15,9 +15,10 @@ import io
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
@@ -36,6 +37,10 @@ MAX_MEMBERS = 2_000
 MAX_RECORD_LINES = 200
 MAX_CELL_CHARS = 32_000
 HEADER_SEARCH_ROWS = 10
+
+
+# A file's non-empty rows, lazily: (line the user sees, cells); close() releases the file.
+Rows = Generator[tuple[int, list[Any]], None, None]
 
 
 class UnusableInput(Problem):
@@ -67,7 +72,7 @@ class ExcelError:
 class Table:
     """A readable file: its non-empty rows as (line the user sees, cells), lazily."""
 
-    rows: Iterator[tuple[int, list]]
+    rows: Rows
     sha256: str
     format: str  # "csv" or "xlsx"
     encoding: str | None = None
@@ -280,7 +285,7 @@ def detect_delimiter(text: str) -> str:
     return chosen
 
 
-def _csv_rows(text: str, delimiter: str, shown: str) -> Iterator[tuple[int, list]]:
+def _csv_rows(text: str, delimiter: str, shown: str) -> Rows:
     """Non-empty records with the physical line each starts on (as an editor numbers it)."""
     source = io.StringIO(text, newline="")
     reader = csv.reader(source, delimiter=delimiter, quotechar='"', doublequote=True,
@@ -326,10 +331,10 @@ class _RootReached(Exception):
 class _StopAtRoot:
     """A parser target that stops at the first element: a DTD can only come before it."""
 
-    def start(self, tag, attributes):
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
         raise _RootReached
 
-    def close(self):
+    def close(self) -> None:
         return None
 
 
@@ -440,7 +445,7 @@ def _check_xml_prolog(archive: zipfile.ZipFile, member: zipfile.ZipInfo, shown: 
 
 
 def _read_xlsx(content: bytes, sheet: str | None,
-               shown: str) -> tuple[str, Iterator[tuple[int, list]]]:
+               shown: str) -> tuple[str, Rows]:
     """Inspect the archive, pick the sheet, and stream its rows (see imports.xlsx for why not
     openpyxl)."""
     try:
@@ -476,7 +481,7 @@ def _read_xlsx(content: bytes, sheet: str | None,
 
 
 def _xlsx_rows(archive: zipfile.ZipFile, book: xlsx.Workbook, sheet: xlsx.Sheet,
-               shown: str) -> Iterator[tuple[int, list]]:
+               shown: str) -> Rows:
     """Rows with their Excel row numbers; formula and error cells marked for the caller."""
     try:
         for number, cells in book.rows(sheet):
@@ -495,7 +500,7 @@ def _unreadable(shown: str, error: Exception) -> UnusableInput:
                             "in Excel and save it again."), file=shown, reason=message_of(error))
 
 
-def _marked(value):
+def _marked(value: object) -> object:
     if isinstance(value, xlsx.Cell):
         return Formula(value.text) if value.kind == "formula" else ExcelError(value.text)
     return value

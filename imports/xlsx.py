@@ -72,7 +72,7 @@ def _parser() -> expat.XMLParserType:
     parser.buffer_text = True
     parser.buffer_size = _CHUNK
 
-    def refuse(*_args):
+    def refuse(*_args: object) -> Any:
         raise WorkbookError(N_("an XML part declares a DTD or entities"))
 
     parser.StartDoctypeDeclHandler = refuse
@@ -81,7 +81,7 @@ def _parser() -> expat.XMLParserType:
     return parser
 
 
-def _parse_part(archive: zipfile.ZipFile, name: str, parser) -> None:
+def _parse_part(archive: zipfile.ZipFile, name: str, parser: expat.XMLParserType) -> None:
     try:
         with archive.open(name) as stream:
             while chunk := stream.read(_CHUNK):
@@ -94,12 +94,13 @@ def _parse_part(archive: zipfile.ZipFile, name: str, parser) -> None:
                             part=name, reason=str(error)) from None
 
 
-def _attributes(archive: zipfile.ZipFile, name: str, wanted: set[str]) -> list[tuple[str, dict]]:
+def _attributes(archive: zipfile.ZipFile, name: str,
+                wanted: set[str]) -> list[tuple[str, dict[str, str]]]:  # fmt: skip
     """(local tag, attributes) of every element named in `wanted`, in document order."""
-    found: list[tuple[str, dict]] = []
+    found: list[tuple[str, dict[str, str]]] = []
     parser = _parser()
 
-    def start(tag, attributes):
+    def start(tag: str, attributes: dict[str, str]) -> None:
         local = _local(tag)
         if local in wanted:
             found.append((local, {_local(key): value for key, value in attributes.items()}))
@@ -158,7 +159,7 @@ class Workbook:
             elif kind.endswith("/styles") and target in archive.NameToInfo:
                 self.date_styles = _date_styles(archive, target)
 
-    def rows(self, sheet: Sheet) -> Iterator[tuple[int, list]]:
+    def rows(self, sheet: Sheet) -> Iterator[tuple[int, list[Any]]]:
         """(row number, values) of every row holding something, streamed."""
         return _sheet_rows(self.archive, sheet.path, self.strings, self.date_styles,
                            _EPOCH_1904 if self.date1904 else _EPOCH_1900)
@@ -224,7 +225,7 @@ def _date_styles(archive: zipfile.ZipFile, name: str) -> frozenset[int]:
     in_cell_xfs = False
     parser = _parser()
 
-    def start(tag, attributes):
+    def start(tag: str, attributes: dict[str, str]) -> None:
         nonlocal in_cell_xfs
         local = _local(tag)
         if local == "numFmt":
@@ -240,7 +241,7 @@ def _date_styles(archive: zipfile.ZipFile, name: str) -> frozenset[int]:
             except ValueError:
                 styles.append(0)
 
-    def end(tag):
+    def end(tag: str) -> None:
         nonlocal in_cell_xfs
         if _local(tag) == "cellXfs":
             in_cell_xfs = False
@@ -380,7 +381,9 @@ def _sheet_rows(archive: zipfile.ZipFile, name: str, strings: list[str],
     yield from rows.ready
 
 
-def _value(cell_type, style, value_parts, formula_parts, has_formula, strings, date_styles, epoch):
+def _value(cell_type: str, style: int, value_parts: list[str], formula_parts: list[str],
+           has_formula: bool, strings: list[str], date_styles: frozenset[int],
+           epoch: datetime) -> Any:  # fmt: skip
     """The Python value of one cell: str, int, float, bool, datetime, or a Cell marker."""
     raw = "".join(value_parts)
     if has_formula:

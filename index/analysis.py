@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 from whoosh.analysis import Composable, Token, Tokenizer
 
@@ -391,13 +392,14 @@ def spelling_distance(a: str, b: str) -> float:
 class FoldingTokenizer(Tokenizer):
     """Words with original character offsets, texts folded (case, accents, Arabic)."""
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return other.__class__ is self.__class__
 
     def __call__(
-        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
-    ):  # fmt: skip
+        self, value: str, positions: bool = False, chars: bool = False,
+        keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+        start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs: Any,
+    ) -> Iterator[Token]:  # fmt: skip
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
         for match in WORD_RE.finditer(value):
@@ -418,21 +420,23 @@ class FoldingTokenizer(Tokenizer):
             yield t
 
 
-class _ListTokenizer(Tokenizer):
-    """Base for analyzers that turn a whole value into a derived list of terms."""
+class NameKeyTokenizer(Tokenizer):
+    """Cross-script keys of a field's names, as terms. Names are separated by newlines so
+    particles never join across two different names (variants, native name)."""
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return other.__class__ is self.__class__
 
-    def terms(self, value: str) -> Iterable[str]:  # pragma: no cover - abstract
-        raise NotImplementedError
-
     def __call__(
-        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
+        self, value: str, positions: bool = False, chars: bool = False,
+        keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+        start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs: Any,
     ) -> Iterator[Token]:  # fmt: skip
+        keys: set[str] = set()
+        for line in value.split("\n"):
+            keys |= name_keys(words(line))
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, term in enumerate(self.terms(value)):
+        for pos, term in enumerate(sorted(keys)):
             t.text = term
             t.boost = 1.0
             t.stopped = False
@@ -442,17 +446,6 @@ class _ListTokenizer(Tokenizer):
                 t.startchar = start_char
                 t.endchar = start_char + len(value)
             yield t
-
-
-class NameKeyTokenizer(_ListTokenizer):
-    """Cross-script keys. Names are separated by newlines so particles never join across two
-    different names (variants, native name)."""
-
-    def terms(self, value):
-        keys: set[str] = set()
-        for line in value.split("\n"):
-            keys |= name_keys(words(line))
-        return sorted(keys)
 
 
 def folding_analyzer() -> Composable:

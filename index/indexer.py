@@ -27,8 +27,9 @@ import shutil
 import threading
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any, TypeGuard, TypeVar
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, FileIndex
@@ -40,6 +41,10 @@ from index.query import QueryTooLong, SearchQuery, SearchResult, check_length
 from index.schema import META_ID, SCHEMA_VERSION, build_schema
 from index.search import search_snapshot
 from index.segments import Part, Segment, Snapshot
+
+T = TypeVar("T")
+# (change sequence, contact point id, document or None when the entry is no longer indexed)
+Change = tuple[int, int, dict[str, Any] | None]
 
 CURRENT = "CURRENT"
 GEN_PREFIX = "gen-"
@@ -78,10 +83,10 @@ class _Storage(FileStorage):
 
     def __init__(self, path: str):
         super().__init__(path, supports_mmap=False)
-        self._opened: dict[int, object] = {}
+        self._opened: dict[int, Any] = {}  # Whoosh's StructFile
         self._count = 0
 
-    def open_file(self, name, **kwargs):
+    def open_file(self, name: str, **kwargs: Any) -> Any:
         handle = super().open_file(name, **kwargs)
         self._count += 1
         if self._count % 64 == 0:  # forget the files closed since (readers closed normally)
@@ -109,7 +114,7 @@ class LockBusy(Exception):
     catch-up."""
 
 
-def document_fields(doc: dict, *, labels: bool = True) -> dict:
+def document_fields(doc: dict[str, Any], *, labels: bool = True) -> dict[str, Any]:
     """A contact-point document (see the package docstring) as Whoosh field values.
 
     ``labels=False`` (an index with vocabulary terms) leaves out the country, specialism and
@@ -156,7 +161,7 @@ def document_fields(doc: dict, *, labels: bool = True) -> dict:
     return {name: value for name, value in fields.items() if value != ""}
 
 
-def _is_indexed(doc: dict | None) -> bool:
+def _is_indexed(doc: dict[str, Any] | None) -> TypeGuard[dict[str, Any]]:
     return doc is not None and doc.get("status") != "archived"
 
 
@@ -263,11 +268,11 @@ class SearchIndex:
             except IndexUnavailable:
                 self.close()
                 raise
-            if name != self._generation_dir:
-                self.close()
-                self._storage = _Storage(os.path.join(self.path, name))
-                self._generation_dir = name
             storage = self._storage
+            if storage is None or name != self._generation_dir:
+                self.close()
+                storage = self._storage = _Storage(os.path.join(self.path, name))
+                self._generation_dir = name
             generation = TOC._latest_generation(storage, "MAIN")
             if self._snapshot is not None and self._snapshot.generation == generation:
                 return self._snapshot
@@ -290,7 +295,10 @@ class SearchIndex:
 
     def _read_snapshot(self, storage: _Storage, generation: int) -> Snapshot:
         mark = storage.mark()
-        parts, kept, offset, opened = [], {}, 0, []
+        parts: list[Part] = []
+        kept: dict[str, Segment] = {}
+        opened: list[Segment] = []
+        offset = 0
         try:
             toc = TOC.read(storage, "MAIN", generation)
             for whoosh_segment in toc.segments:
@@ -315,7 +323,7 @@ class SearchIndex:
         self._segments = kept
         return Snapshot(parts, generation, self._labels)
 
-    def _guarded(self, operation):
+    def _guarded(self, operation: Callable[[Snapshot], T]) -> T:
         """Run `operation` on a fresh snapshot. A failure is retried on a snapshot reopened
         from disk, because another process's writer may have merged away the segments this one
         had just listed; only an index that fails every time is reported as damaged."""
@@ -379,7 +387,7 @@ class SearchIndex:
 
     # --- writing -----------------------------------------------------------------------------
 
-    def apply(self, changes: list[tuple[int, int, dict | None]]) -> int:
+    def apply(self, changes: list[Change]) -> int:
         """Apply changes with a sequence above the watermark, in order, in one commit."""
         if not changes:
             return self.watermark()
@@ -391,6 +399,7 @@ class SearchIndex:
             # kept in a chain would keep the frames, and with them Whoosh objects, alive.
             storage = _Storage(os.path.join(self.path, name))
             writer = None
+            failure: Exception
             try:
                 writer = storage.open_index().writer(timeout=self.lock_timeout, delay=0.05)
                 result = self._write(writer, name, changes, labels)
@@ -421,7 +430,7 @@ class SearchIndex:
             raise failure
         raise LockBusy("The search index was being rebuilt; try again.")
 
-    def _write(self, writer, name: str, changes, labels: bool) -> int | None:
+    def _write(self, writer: Any, name: str, changes: list[Change], labels: bool) -> int | None:
         """Apply ``changes`` through ``writer`` and commit; None if the index was swapped."""
         if self._current_name() != name:
             writer.cancel()
@@ -433,7 +442,7 @@ class SearchIndex:
             return watermark
         # Only the last change of an entry counts: Whoosh's update_document does not replace a
         # document added earlier in the same (uncommitted) writer.
-        latest: dict[int, dict | None] = {}
+        latest: dict[int, dict[str, Any] | None] = {}
         for _seq, contact_point_id, doc in pending:
             latest[int(contact_point_id)] = doc
         for contact_point_id, doc in latest.items():
@@ -447,7 +456,8 @@ class SearchIndex:
         writer.commit()
         return new_watermark
 
-    def rebuild(self, documents: Iterable[dict], watermark: int, *, procs: int = 1) -> None:
+    def rebuild(self, documents: Iterable[dict[str, Any]], watermark: int, *,
+                procs: int = 1) -> None:  # fmt: skip
         """Build a fresh single-segment index beside the live one, then swap it in atomically.
 
         ``procs`` > 1 uses Whoosh's multiprocess writer (documents are analysed in parallel and
@@ -499,14 +509,14 @@ def _forget(error: BaseException) -> str:
     return cause
 
 
-def _close_quietly(segment) -> None:
+def _close_quietly(segment: Segment) -> None:
     try:
         segment.close()
     except Exception:  # noqa: BLE001, S110 - closing a broken index must not fail
         pass
 
 
-def _cancel_quietly(writer) -> None:
+def _cancel_quietly(writer: Any) -> None:
     if writer is None:
         return
     try:
@@ -523,7 +533,7 @@ def _read_watermark(snapshot: Snapshot) -> int:
     raise IndexUnavailable("The search index has no watermark; it must be rebuilt.")
 
 
-def _writer_watermark(writer) -> int:
+def _writer_watermark(writer: Any) -> int:
     reader = writer.reader()
     try:
         docnum = reader.first_id("id", META_ID)

@@ -71,12 +71,13 @@ LANGUAGE_BOOST = 0.3
 
 Clause = tuple[ClauseKey, float]
 # A clause with its weight and its documents in each part of the snapshot.
-Weighted = tuple[ClauseKey, float, list[array]]
+Weighted = tuple[ClauseKey, float, "list[array[int]]"]
 
 
 def word_clauses(snapshot: Snapshot, word: str, keys: set[str], is_last: bool) -> list[Clause]:
     """[(clause key, boost)] of one query word; a document scores each clause it matches."""
-    clauses = [(("t", fieldname, word), boost) for fieldname, boost in EXACT_BOOSTS.items()]
+    clauses: list[Clause] = [(("t", fieldname, word), boost)
+                             for fieldname, boost in EXACT_BOOSTS.items()]
     clauses += _label_clauses(snapshot.labels, word)
     clauses += _key_clauses(snapshot, word, keys)
     clauses += _typo_clauses(snapshot, word)

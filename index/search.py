@@ -8,7 +8,7 @@ across parts; the page is cut from their union.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -88,7 +88,7 @@ def _plan(snapshot: Snapshot, query: SearchQuery) -> _Plan:
     )
 
 
-def _normalised_filters(filters: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+def _normalised_filters(filters: Mapping[str, Iterable[str] | str]) -> dict[str, tuple[str, ...]]:
     result = {}
     for key, values in (filters or {}).items():
         if key not in FILTER_FIELDS:

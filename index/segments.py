@@ -49,7 +49,7 @@ Levels = tuple[tuple[tuple[str, str], ...], ...]
 EMPTY = array("I")
 
 
-def _read_ids(matcher: Any) -> array:
+def _read_ids(matcher: Any) -> array[int]:
     """Every docnum of a postings matcher, deletions *not* applied, block by block."""
     if not isinstance(matcher, W3LeafMatcher):
         return array("I", matcher.all_ids())
@@ -61,7 +61,7 @@ def _read_ids(matcher: Any) -> array:
     return found
 
 
-def union(lists: list[array]) -> array:
+def union(lists: list[array[int]]) -> array[int]:
     lists = [docs for docs in lists if docs]
     if not lists:
         return EMPTY
@@ -91,24 +91,24 @@ class Segment:
         self.schema = schema
         self.doc_count: int = segment.doc_count_all()
         self._terms = self.reader._terms
-        self._postings: OrderedDict[ClauseKey, array] = OrderedDict()
+        self._postings: OrderedDict[ClauseKey, array[int]] = OrderedDict()
         self._postings_size = 0
         self._lexicons: dict[str, list[str]] = {}
         self._facets: dict[str, dict[str, int]] = {}
         self._columns: dict[str, list[Any]] = {}
-        self._orders: dict[str, array] = {}
+        self._orders: dict[str, array[int]] = {}
         self._verified: dict[int, int] = {}
         self._fuzzy: dict[tuple[str, str, int], tuple[str, ...]] = {}
         self._key_terms: dict[str, tuple[tuple[str, str, str], ...]] | None = None
-        self._closeness: dict[Levels, list[array]] = {}
-        self._meta: array | None = None
+        self._closeness: dict[Levels, list[array[int]]] = {}
+        self._meta: array[int] | None = None
 
     def close(self) -> None:
         self.reader.close()
 
     # postings and lexicons
 
-    def _load(self, key: ClauseKey) -> array:
+    def _load(self, key: ClauseKey) -> array[int]:
         kind = key[0]
         if kind == "t":
             _, fieldname, text = key
@@ -137,7 +137,7 @@ class Segment:
             lists.append(self.docs(("t", label_field, word)))
         return union(lists)
 
-    def docs(self, key: ClauseKey) -> array:
+    def docs(self, key: ClauseKey) -> array[int]:
         """Sorted local docnums of a clause key (see ClauseKey)."""
         cached = self._postings.get(key)
         if cached is not None:
@@ -207,7 +207,7 @@ class Segment:
             self._key_terms = {k: tuple(found) for k, found in table.items()}
         return self._key_terms.get(key, ())
 
-    def closeness_levels(self, levels: Levels) -> list[array]:
+    def closeness_levels(self, levels: Levels) -> list[array[int]]:
         """For levels of (field, term) pairs, best first: the docs of each level that no better
         level has (a document counts at its closest spelling only; level 0 only excludes)."""
         cached = self._closeness.get(levels)
@@ -231,7 +231,7 @@ class Segment:
 
     # filters, facets, sorting
 
-    def meta_docs(self) -> array:
+    def meta_docs(self) -> array[int]:
         if self._meta is None:
             self._meta = self.docs(("t", "id", META_ID))
         return self._meta
@@ -283,7 +283,7 @@ class Segment:
             return lambda d: (-days[d], names[d])
         return names.__getitem__
 
-    def order(self, sort: str) -> array:
+    def order(self, sort: str) -> array[int]:
         cached = self._orders.get(sort)
         if cached is None:
             cached = array("I", sorted(range(self.doc_count), key=self.sort_key(sort)))
