@@ -40,7 +40,7 @@ from .parse import ImportRow, ParsedFile, RowError
 SCALARS = ("given_name", "family_name", "native_name", "title", "organisation", "country",
            "city", "address", "notes", "urgent_instructions", "urgent")
 LISTS = ("emails", "phones", "languages", "specialisms")
-# Canonical columns (headers.CANONICAL) that give each field of a row.
+# Canonical columns (headers._SYNONYMS) that give each field of a row.
 FIELD_COLUMNS = {
     "external_id": ("external_id",),
     "given_name": ("given_name", "full_name"),
