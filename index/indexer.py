@@ -183,7 +183,7 @@ class SearchIndex:
         self._snapshot: Snapshot | None = None
         self._generation_dir: str | None = None
         self._storage: _Storage | None = None
-        # Segment id -> Segment: kept across index changes (see search.Segment).
+        # Segment id -> Segment: kept across index changes (see segments.Segment).
         self._segments: dict[str, Segment] = {}
 
     # --- locations ---------------------------------------------------------------------------
