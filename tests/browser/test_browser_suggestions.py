@@ -58,6 +58,9 @@ def test_namesakes_are_told_apart_by_their_second_line(typing, live_server):
     assert shown["france"] in people["Karim Lahlou"]
     assert len(people) == len(rows(options))  # each person once
     assert page.get_attribute("#q", "aria-expanded") == "true"
+    # The list of options is named by the search box's label.
+    label = page.get_attribute("#suggestions", "aria-labelledby")
+    assert label and page.locator(f"#{label}").evaluate("node => node.htmlFor") == "q"
     # The list stays within a phone's width.
     box = page.locator("#suggestions").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"] + 1

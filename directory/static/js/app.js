@@ -16,6 +16,12 @@
   if (!input || !input.form) { return; }
   var form = input.form;
   var list = document.getElementById(input.getAttribute("aria-controls"));
+  // The list is named by the box's label.
+  var label = input.id && document.querySelector("label[for='" + input.id + "']");
+  if (label) {
+    label.id = label.id || input.id + "-label";
+    list.setAttribute("aria-labelledby", label.id);
+  }
   var status = document.createElement("div");
   status.className = "visually-hidden";
   status.setAttribute("role", "status");
