@@ -84,3 +84,20 @@ def test_bad_input_is_refused_with_a_message(directory, reader):
     response = reader.get("/api/v1/suggest", query_string={"q": "a", "urgent": "maybe"})
     assert response.status_code == 400
     assert "urgent" in response.get_json()["error"]["fields"]
+
+
+def test_namesakes_alike_in_every_other_way_get_their_city_then_their_networks(api, make):
+    alike = {"given_name": "Samia", "family_name": "Zerhouni", "title": "Prosecutor",
+             "organisation": {"name": "Parquet de Tanger", "kind": "prosecution-office"}}
+    tangier = make.entry(city="Tanger", **alike)
+    tetouan = make.entry(city="Tétouan", **alike)
+    emj = make.entry(city="Tanger", **{**alike, "given_name": "Samir"})
+    carin = make.entry(city="Tanger", **{**alike, "given_name": "Samir"},
+                       memberships=[{"network": "carin", "role": "judicial"}])
+    body = api("admin").get("/api/v1/suggest?q=Zerhouni").get_json()
+    details = {item["id"]: item["details"] for item in body["suggestions"]}
+    assert details[tangier] == ["Prosecutor", "Parquet de Tanger", "Morocco", "Tanger"]
+    assert details[tetouan] == ["Prosecutor", "Parquet de Tanger", "Morocco", "Tétouan"]
+    assert details[emj] == ["Prosecutor", "Parquet de Tanger", "Morocco", "Tanger",
+                            "EMJ Directory"]
+    assert details[carin][-1] == "CARIN contact points"
