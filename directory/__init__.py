@@ -1,22 +1,30 @@
-"""Counterpart: the contact-point directory of the cross-Mediterranean action plans."""
+"""Counterpart: the contact-point directory of the cross-Mediterranean action plans.
+
+Flask, SQLAlchemy and the extensions are imported inside `create_app`, not here: the packages
+that know nothing of the web (`index`, `imports`) read `directory.vocabulary`, and importing it
+must not load Flask.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-
-from directory.config import configure
-from directory.extensions import babel, csrf, db, login_manager
+if TYPE_CHECKING:
+    from flask import Flask
+    from sqlalchemy.engine import Engine
 
 PACKAGE = Path(__file__).resolve().parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    from flask import Flask
+
+    from directory.config import configure
+    from directory.extensions import babel, csrf, db, login_manager
+
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -60,6 +68,7 @@ def _enable_sqlite_pragmas(engine: Engine) -> None:
     then writes never fails half-way on a lock it could not upgrade."""
     if engine.dialect.name != "sqlite":
         return
+    from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):  # pragma: no cover - exercised on every connect
@@ -89,6 +98,7 @@ def _wait_for_the_server(engine: Engine, seconds: float) -> None:
     noticed by the pool's pre-ping and replaced the same way."""
     if engine.dialect.name == "sqlite" or seconds <= 0:
         return
+    from sqlalchemy import event
 
     @event.listens_for(engine, "do_connect")
     def connect(dialect, _record, cargs, cparams):  # pragma: no cover - on every new connection

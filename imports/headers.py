@@ -16,14 +16,6 @@ from directory.vocabulary import NETWORKS, fold
 
 from .messages import N_
 
-# Canonical columns. `full_name` is a single name column (split into given and family);
-# `subgroup` is EMJ's yes/no anti-trafficking sub-group column (a role in disguise).
-CANONICAL = (
-    "external_id", "given_name", "family_name", "full_name", "native_name", "title",
-    "organisation", "organisation_kind", "country", "city", "address", "emails", "phones",
-    "mobile", "phone_24_7", "languages", "specialisms", "role", "subgroup", "urgent",
-    "urgent_instructions", "notes", "last_verified",
-)
 # Columns that may appear several times ("E-mail", "E-mail 2"): their values are pooled.
 MULTI_VALUED = frozenset({"emails", "phones", "mobile", "phone_24_7", "languages", "specialisms",
                           "notes"})
@@ -35,6 +27,9 @@ DESCRIPTIONS = {
     "external_id": N_("the network's ID (a header such as ID or Reference)"),
 }
 
+# Canonical column -> the headers that name it. `full_name` is a single name column (split into
+# given and family); a network's profile adds its own (EMJ's `subgroup`: the yes/no
+# anti-trafficking sub-group column, a role in disguise).
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "external_id": (
         "id", "identifier", "identifiant", "ref", "reference", "référence", "ref no",
@@ -381,7 +376,7 @@ def role_table(network: str, roles: dict[str, list[str]] | None = None) -> dict[
         for term in seed.roles:
             for label in (term.slug, term.en, term.fr, term.ar, *term.synonyms):
                 table.setdefault(fold(label), term.slug)
-    for slug, labels in profile(network).roles.items():
-        for label in labels:
+    for slug, spellings in profile(network).roles.items():
+        for label in spellings:
             table.setdefault(fold(label), slug)
     return table

@@ -17,6 +17,7 @@ from email_validator import EmailNotValidError, validate_email
 from directory import vocabulary
 from directory.vocabulary import fold
 
+from .formulas import restore
 from .messages import N_, Invalid, Message
 
 __all__ = [
@@ -66,7 +67,7 @@ def _short(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-def cell_text(value) -> str:
+def cell_text(value: object) -> str:
     """The text of a cell as a person would read it (Excel numbers without a spurious '.0')."""
     if value is None:
         return ""
@@ -80,14 +81,11 @@ def cell_text(value) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value).strip()
-    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
-        # A spreadsheet export's protection against formulas (ours too): '+212537123456.
-        return text[1:]
-    return text
+    # A spreadsheet export's protection against formulas (ours too): '+212537123456.
+    return restore(str(value).strip())
 
 
-def split_values(cell) -> list[str]:
+def split_values(cell: object) -> list[str]:
     """Split a multi-value cell on ; , / | and new lines; blanks dropped, order kept.
 
     Phones and vocabulary labels use their own, more careful splitting (a '/' can be part of a
@@ -151,7 +149,7 @@ _EMAIL_SPLIT = re.compile(r"[;,\s|/]+")
 _DISPLAY_NAME = re.compile(r"[^;,<>\n\r|]*<([^<>]*)>")
 
 
-def normalise_emails(cell) -> list[str]:
+def normalise_emails(cell: object) -> list[str]:
     """Every address in a cell (split on ; , / spaces and new lines), deduplicated, in order.
 
     `Marie Dupont <m.dupont@x>` keeps only the address. Raises ValueError naming the values
@@ -260,7 +258,7 @@ def _phone_pieces(text: str) -> list[str]:
     return pieces
 
 
-def normalise_phones(cell, country: str | None, kind: str = "office") -> list[tuple[str, str]]:
+def normalise_phones(cell: object, country: str | None, kind: str = "office") -> list[tuple[str, str]]:
     """Every (E.164, kind) in a cell; a label such as `Mobile:` or `24/7:` sets the kind.
 
     Fax numbers ("Fax: ...") are dropped: the directory has no fax kind and nobody should call
@@ -306,7 +304,7 @@ def _lookup(vocabulary_name: str, text: str) -> str | None:
     return found
 
 
-def normalise_country(cell) -> str:
+def normalise_country(cell: object) -> str:
     """ISO 3166-1 alpha-2 from a code or an English, French or Arabic name, or ValueError."""
     text = cell_text(cell)
     if not text:
@@ -317,7 +315,7 @@ def normalise_country(cell) -> str:
     return code
 
 
-def _labels(cell, vocabulary_name: str, what: str) -> list[str]:
+def _labels(cell: object, vocabulary_name: str, what: str) -> list[str]:
     """Split a cell of vocabulary labels, keeping labels that themselves contain , / or 'and'.
 
     Tries the whole cell, then hard separators (; | new line), then , and /, then 'and'/'et'
@@ -366,17 +364,17 @@ def _labels_of_text(text: str, vocabulary_name: str, what: str) -> tuple[str, ..
     return tuple(found)
 
 
-def normalise_languages(cell) -> list[str]:
+def normalise_languages(cell: object) -> list[str]:
     """ISO 639-1 codes from codes or English/French names ("arabe, français" → ["ar", "fr"])."""
     return _labels(cell, "language", "language")
 
 
-def normalise_specialisms(cell) -> list[str]:
+def normalise_specialisms(cell: object) -> list[str]:
     """Specialism slugs from slugs or English/French labels."""
     return _labels(cell, "specialism", "specialism")
 
 
-def normalise_organisation_kind(cell) -> str | None:
+def normalise_organisation_kind(cell: object) -> str | None:
     text = cell_text(cell)
     if not text:
         return None
@@ -394,7 +392,7 @@ _YES_FOLDED = {fold(word) or word for word in _YES}
 _NO_FOLDED = {fold(word) or word for word in _NO}
 
 
-def parse_yes_no(cell) -> bool | None:
+def parse_yes_no(cell: object) -> bool | None:
     """Yes/no in English, French or Arabic (Oui/Non/Yes/No/X/1/0/نعم/لا); empty → None."""
     if cell is None:
         return None
@@ -526,7 +524,7 @@ def _full_year(year: str) -> int:
     return value
 
 
-def parse_date(value) -> date:
+def parse_date(value: object) -> date:
     """A date from ISO (2023-06-01), day-first (01/06/2023, 1.6.23), `1 juin 2023`, an Excel
     serial number or an Excel date cell; ValueError otherwise.
 

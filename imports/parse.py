@@ -10,15 +10,27 @@ the rows with it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
+
+from directory.vocabulary import fold
 
 from . import normalise as norm
 from . import readers
 from .headers import DESCRIPTIONS, ColumnMap, header_score, map_headers, profile, role_table
 from .messages import N_, Message, message_of
-from .readers import HEADER_SEARCH_ROWS, ExcelError, Formula, UnusableInput, read_table
+from .readers import (
+    HEADER_SEARCH_ROWS,
+    ExcelError,
+    Formula,
+    Rows,
+    Table,
+    UnusableInput,
+    read_table,
+)
 
 # Longest text kept per field: longer is a pasted document or a broken file, not a value.
 MAX_LENGTHS = {"given_name": 200, "family_name": 200, "native_name": 200, "title": 300,
@@ -43,17 +55,14 @@ class RowError:
     def __str__(self) -> str:
         return f"line {self.line}, column {self.column}: {self.message}"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """How an import run keeps it: the English text, and the message to translate."""
         return {"line": self.line, "column": self.column, "message": str(self.message),
                 "translatable": self.message.to_json()}
 
     @classmethod
-    def from_json(cls, data: dict) -> RowError:
-        """Also reads runs stored before messages were kept (their English text only)."""
-        kept = data.get("translatable")
-        return cls(data["line"], data["column"],
-                   Message.from_json(kept) if kept else Message(data["message"]))
+    def from_json(cls, data: dict[str, Any]) -> RowError:
+        return cls(data["line"], data["column"], Message.from_json(data["translatable"]))
 
 
 @dataclass(slots=True)
@@ -121,7 +130,8 @@ def parse_file(path: str | Path, network: str, sheet: str | None = None,
         table.rows.close()  # releases the workbook even when the file is refused half-way
 
 
-def _parse_table(table, network: str, shown: str, roles) -> ParsedFile:
+def _parse_table(table: Table, network: str, shown: str,
+                 roles: dict[str, list[str]] | None) -> ParsedFile:  # fmt: skip
     rows_iter = table.rows
     _, header, pending = _find_header(rows_iter, network, shown)
     columns = map_headers([norm.cell_text(cell) for cell in header], network)
@@ -137,7 +147,7 @@ def _parse_table(table, network: str, shown: str, roles) -> ParsedFile:
     )
     width = len(header)
 
-    def consume(line: int, cells: list) -> None:
+    def consume(line: int, cells: list[Any]) -> None:
         parsed.total_rows += 1
         if parsed.total_rows > readers.MAX_ROWS:
             raise readers.too_many_rows(shown)
@@ -166,10 +176,11 @@ def _separator_name(delimiter: str | None) -> str | Message:
     return repr(delimiter or ",")
 
 
-def _find_header(rows, network: str, shown: str):
+def _find_header(rows: Rows, network: str,
+                 shown: str) -> tuple[int, list[Any], list[tuple[int, list[Any]]]]:  # fmt: skip
     """The header row: the first row naming two or more known columns among the first few
     (a title line above the table is skipped), else the first row if it names one."""
-    seen: list[tuple[int, list]] = []
+    seen: list[tuple[int, list[Any]]] = []
     best_score, best_index = 0, -1
     for line, cells in rows:
         seen.append((line, cells))
@@ -211,6 +222,95 @@ def _require_columns(columns: ColumnMap, shown: str) -> None:
                                "recognised."), file=shown, missing=what)
 
 
+class _Row:
+    """One row being read: its cells, its problems, and the columns whose cell could not be
+    read at all (a formula, an Excel error), reported once and not also as empty."""
+
+    def __init__(self, builder: _RowBuilder, line: int, cells: list[Any]):
+        self.builder = builder
+        self.line = line
+        self.cells = cells
+        self.errors: list[RowError] = []
+        self.unreadable: set[str] = set()
+
+    def error(self, column: str, message: str | Message, **values: Any) -> None:
+        if not isinstance(message, Message):
+            message = Message(message, values)
+        self.errors.append(RowError(self.line, column, message))
+
+    def values(self, canonical: str) -> list[tuple[str, Any]]:
+        """(header, cell) of each source column with something in it."""
+        found = []
+        for index, header in self.builder.sources.get(canonical, ()):
+            cell = self.cells[index] if index < len(self.cells) else None
+            if isinstance(cell, (Formula, ExcelError)):
+                if canonical not in self.unreadable:
+                    self.unreadable.add(canonical)
+                    self._unreadable(header, cell)
+                continue
+            if cell is None or (isinstance(cell, str) and not cell.strip()):
+                continue
+            found.append((header, cell))
+        return found
+
+    def _unreadable(self, header: str, cell: Formula | ExcelError) -> None:
+        if isinstance(cell, Formula):
+            self.error(header, N_("holds a formula: %(formula)s; the importer takes values only:"
+                                  " copy the column and paste it as values"),
+                       formula=_cut(cell.text, quote=False))
+        else:
+            self.error(header, N_("shows the Excel error %(value)s; correct the cell"),
+                       value=cell.text)
+
+    def first(self, canonical: str) -> tuple[str, Any]:
+        pooled = self.values(canonical)
+        return pooled[0] if pooled else (self.builder.header(canonical), None)
+
+    def text(self, canonical: str) -> str | None:
+        """A single-valued text column: cleaned, length-checked, None when empty."""
+        pooled = self.values(canonical)
+        if not pooled:
+            return None
+        header, cell = pooled[0]
+        value = _CONTROLS.sub(" ", norm.cell_text(cell)).strip()
+        if canonical not in ("notes", "urgent_instructions", "address"):
+            value = " ".join(value.split())
+        limit = MAX_LENGTHS.get(canonical)
+        if limit and len(value) > limit:
+            self.error(header, TOO_LONG, length=len(value), limit=limit)
+        # Titles, organisations and cities repeat down a list: keep one copy of each.
+        return self.builder.shared.setdefault(value, value) if value else None
+
+    def parsed(self, canonical: str, parse: Callable[[Any], Any],
+               required: str | None = None) -> Any:  # fmt: skip
+        """The first cell of a column read by ``parse``; None when empty (``required`` then
+        says what is missing) or invalid (the problem is reported)."""
+        header, cell = self.first(canonical)
+        if cell is None:
+            if required and self.missing(canonical):
+                self.error(header, required)
+            return None
+        try:
+            return parse(cell)
+        except ValueError as problem:
+            self.error(header, message_of(problem))
+            return None
+
+    def collected(self, canonical: str, parse: Callable[[Any], list[Any]]) -> list[Any]:
+        """The values of every cell of a multi-valued column, each once, in order."""
+        found: list[Any] = []
+        for header, cell in self.values(canonical):
+            try:
+                found.extend(value for value in parse(cell) if value not in found)
+            except ValueError as problem:
+                self.error(header, message_of(problem))
+        return found
+
+    def missing(self, *canonicals: str) -> bool:
+        """None of the columns had a value, nor a cell that could not be read."""
+        return not self.unreadable & set(canonicals)
+
+
 class _RowBuilder:
     """Turns one row's cells into an ImportRow and RowErrors; remembers IDs and e-mails seen."""
 
@@ -219,7 +319,6 @@ class _RowBuilder:
         self.network = network
         self.family_first = profile(network).family_first
         self.roles = role_table(network, roles)
-        self.known_roles = bool(roles) or bool(self.roles)
         self.seen_ids: dict[str, int] = {}
         self.seen_emails: dict[str, int] = {}
         self.today = date.today()
@@ -234,231 +333,160 @@ class _RowBuilder:
         sources = self.sources.get(canonical)
         return sources[0][1] if sources else canonical
 
-    def build(self, line: int, cells: list) -> tuple[ImportRow | None, list[RowError]]:
-        errors: list[RowError] = []
-
-        def error(column: str, message: str | Message, **values) -> None:
-            if not isinstance(message, Message):
-                message = Message(message, values)
-            errors.append(RowError(line, column, message))
-
-        # Columns whose cell was a formula or an Excel error: reported once, not also as empty.
-        unreadable: set[str] = set()
-
-        def values(canonical: str) -> list[tuple[str, object]]:
-            """(header, cell) of each source column with something in it."""
-            found = []
-            for index, header in self.sources.get(canonical, ()):
-                cell = cells[index] if index < len(cells) else None
-                if isinstance(cell, (Formula, ExcelError)):
-                    if canonical in unreadable:
-                        continue
-                    unreadable.add(canonical)
-                if isinstance(cell, Formula):
-                    error(header, N_("holds a formula: %(formula)s; the importer takes values "
-                                     "only: copy the column and paste it as values"),
-                          formula=_cut(cell.text, quote=False))
-                    continue
-                if isinstance(cell, ExcelError):
-                    error(header, N_("shows the Excel error %(value)s; correct the cell"),
-                          value=cell.text)
-                    continue
-                if cell is None or (isinstance(cell, str) and not cell.strip()):
-                    continue
-                found.append((header, cell))
-            return found
-
-        def text(canonical: str) -> str | None:
-            """A single-valued text column: cleaned, length-checked, None when empty."""
-            pooled = values(canonical)
-            if not pooled:
-                return None
-            header, cell = pooled[0]
-            value = _CONTROLS.sub(" ", norm.cell_text(cell)).strip()
-            if canonical not in ("notes", "urgent_instructions", "address"):
-                value = " ".join(value.split())
-            limit = MAX_LENGTHS.get(canonical)
-            if limit and len(value) > limit:
-                error(header, TOO_LONG, length=len(value), limit=limit)
-            # Titles, organisations and cities repeat down a list: keep one copy of each.
-            return self.shared.setdefault(value, value) if value else None
-
-        def first(canonical: str):
-            pooled = values(canonical)
-            return pooled[0] if pooled else (self.header(canonical), None)
-
+    def build(self, line: int, cells: list[Any]) -> tuple[ImportRow | None, list[RowError]]:
+        row = _Row(self, line, cells)
         # Country first: phones are read with it as their region.
-        country = None
-        header, cell = first("country")
-        if cell is None:
-            if "country" not in unreadable:
-                error(header, N_("no country given"))
-        else:
-            try:
-                country = norm.normalise_country(cell)
-            except ValueError as problem:
-                error(header, message_of(problem))
+        country = row.parsed("country", norm.normalise_country, N_("no country given"))
+        external_id = row.text("external_id")
+        given_name, family_name = self._names(row)
+        emails = row.collected("emails", norm.normalise_emails)
+        phones = self._phones(row, country)
+        languages = row.collected("languages", norm.normalise_languages)
+        specialisms = row.collected("specialisms", norm.normalise_specialisms)
+        organisation_kind = row.parsed("organisation_kind", norm.normalise_organisation_kind)
+        role = self._role(row)
+        urgent = self._urgent(row, country, phones)
+        last_verified = self._verification_date(row)
+        notes = self._notes(row)
+        self._check_identity(row, external_id, emails)
+        imported = ImportRow(
+            line=line, external_id=external_id, given_name=given_name, family_name=family_name,
+            native_name=row.text("native_name"), title=row.text("title"),
+            organisation=row.text("organisation"), organisation_kind=organisation_kind,
+            country=country or "", city=row.text("city"), address=row.text("address"),
+            emails=emails, phones=phones, languages=languages, specialisms=specialisms,
+            role=role, urgent=urgent, notes=notes, last_verified=last_verified,
+            urgent_instructions=row.text("urgent_instructions"),
+        )
+        return (None if row.errors else imported), row.errors
 
-        external_id = text("external_id")
-        given_name = text("given_name") or ""
-        family_name = text("family_name") or ""
-        full_name = text("full_name")
+    def _names(self, row: _Row) -> tuple[str, str]:
+        """(given, family): a single name column is split when the two are not given apart."""
+        given_name = row.text("given_name") or ""
+        family_name = row.text("family_name") or ""
+        full_name = row.text("full_name")
         if full_name and not (family_name and given_name):
             split_given, split_family = norm.split_full_name(full_name, self.family_first)
             family_name = family_name or split_family
             given_name = given_name or split_given
-        if not family_name and not unreadable & {"family_name", "full_name"}:
+        if not family_name and row.missing("family_name", "full_name"):
             column = "family_name" if self.columns.has("family_name") else "full_name"
-            error(self.header(column), N_("no family name given"))
+            row.error(self.header(column), N_("no family name given"))
+        return given_name, family_name
 
-        emails: list[str] = []
-        for header, cell in values("emails"):
-            try:
-                emails.extend(email for email in norm.normalise_emails(cell) if email not in emails)
-            except ValueError as problem:
-                error(header, message_of(problem))
-
+    def _phones(self, row: _Row, country: str | None) -> list[tuple[str, str]]:
         phones: list[tuple[str, str]] = []
         for canonical, kind in (("phones", "office"), ("mobile", "mobile"),
                                 ("phone_24_7", "24-7")):
-            for header, cell in values(canonical):
+            for header, cell in row.values(canonical):
                 try:
-                    for number, number_kind in norm.normalise_phones(cell, country, kind):
-                        if all(number != existing for existing, _ in phones):
-                            phones.append((number, number_kind))
+                    _add_phones(phones, norm.normalise_phones(cell, country, kind))
                 except norm.NeedsCountry:
                     pass  # the row's country error already says what to fix
                 except ValueError as problem:
-                    error(header, message_of(problem))
+                    row.error(header, message_of(problem))
+        return phones
 
-        languages: list[str] = []
-        for header, cell in values("languages"):
-            try:
-                languages.extend(code for code in norm.normalise_languages(cell)
-                                 if code not in languages)
-            except ValueError as problem:
-                error(header, message_of(problem))
-
-        specialisms: list[str] = []
-        for header, cell in values("specialisms"):
-            try:
-                specialisms.extend(slug for slug in norm.normalise_specialisms(cell)
-                                   if slug not in specialisms)
-            except ValueError as problem:
-                error(header, message_of(problem))
-
-        organisation_kind = None
-        header, cell = first("organisation_kind")
-        if cell is not None:
-            try:
-                organisation_kind = norm.normalise_organisation_kind(cell)
-            except ValueError as problem:
-                error(header, message_of(problem))
-
-        role = self._role(first("role"), first("subgroup"), error)
-
+    def _urgent(self, row: _Row, country: str | None,
+                phones: list[tuple[str, str]]) -> bool | None:  # fmt: skip
+        """The 24/7 column: yes or no, or a number (both the answer and the number to call)."""
         urgent = None
-        header, cell = first("urgent")
+        header, cell = row.first("urgent")
         if cell is not None:
             try:
                 urgent = norm.parse_yes_no(cell)
             except ValueError as problem:
-                # A number in the 24/7 column: it is both the answer and the number to call.
                 try:
                     duty = norm.normalise_phones(cell, country, "24-7")
                 except ValueError:
                     duty = []
-                if duty:
-                    urgent = True
-                    phones.extend(phone for phone in duty
-                                  if all(phone[0] != existing for existing, _ in phones))
+                if not duty:
+                    row.error(header, message_of(problem))
                 else:
-                    error(header, message_of(problem))
+                    urgent = True
+                    _add_phones(phones, duty)
         if urgent is None and any(kind == "24-7" for _, kind in phones):
             urgent = True
+        return urgent
 
-        last_verified = None
-        header, cell = first("last_verified")
-        if cell is not None:
-            try:
-                last_verified = norm.parse_date(cell)
-            except ValueError as problem:
-                error(header, message_of(problem))
-            else:
-                # Lists are prepared ahead of their sending; a year ahead is a typo (2062).
-                if last_verified > self.today + timedelta(days=366):
-                    error(header, N_("the date %(date)s is in the future"),
-                          date=f"{last_verified:%d/%m/%Y}")
-                elif last_verified.year < 1990:
-                    error(header, N_("the date %(date)s is too old to be a verification date"),
-                          date=f"{last_verified:%d/%m/%Y}")
+    def _verification_date(self, row: _Row) -> date | None:
+        header, cell = row.first("last_verified")
+        if cell is None:
+            return None
+        try:
+            last_verified = norm.parse_date(cell)
+        except ValueError as problem:
+            row.error(header, message_of(problem))
+            return None
+        # Lists are prepared ahead of their sending; a year ahead is a typo (2062).
+        if last_verified > self.today + timedelta(days=366):
+            row.error(header, N_("the date %(date)s is in the future"),
+                      date=f"{last_verified:%d/%m/%Y}")
+        elif last_verified.year < 1990:
+            row.error(header, N_("the date %(date)s is too old to be a verification date"),
+                      date=f"{last_verified:%d/%m/%Y}")
+        return last_verified
 
-        notes_parts = [_CONTROLS.sub(" ", norm.cell_text(cell)).strip()
-                       for _, cell in values("notes")]
-        notes = "\n".join(part for part in notes_parts if part) or None
+    def _notes(self, row: _Row) -> str | None:
+        parts = [_CONTROLS.sub(" ", norm.cell_text(cell)).strip()
+                 for _, cell in row.values("notes")]
+        notes = "\n".join(part for part in parts if part) or None
         if notes and len(notes) > MAX_LENGTHS["notes"]:
-            error(self.header("notes"), TOO_LONG, length=len(notes), limit=MAX_LENGTHS["notes"])
+            row.error(self.header("notes"), TOO_LONG, length=len(notes),
+                      limit=MAX_LENGTHS["notes"])
+        return notes
 
-        if not emails and not external_id and not unreadable & {"emails", "external_id"}:
+    def _check_identity(self, row: _Row, external_id: str | None, emails: list[str]) -> None:
+        """An ID or an e-mail recognises the entry at the next import; one person per row: a
+        repeated ID or e-mail would make two rows fight over one entry."""
+        if not emails and not external_id and row.missing("emails", "external_id"):
             column = "emails" if self.columns.has("emails") else "external_id"
-            error(self.header(column), N_("no e-mail address (nor an ID) given: one is needed "
-                                          "to recognise the entry at the next import"))
-
-        # One person per row: a repeated ID or e-mail would make two rows fight over one entry.
+            row.error(self.header(column), N_("no e-mail address (nor an ID) given: one is "
+                                              "needed to recognise the entry at the next "
+                                              "import"))
         if external_id:
             key = external_id.casefold()
             if key in self.seen_ids:
-                error(self.header("external_id"),
-                      N_("the ID %(id)s is already used on line %(line)s"),
-                      id=repr(external_id), line=str(self.seen_ids[key]))
+                row.error(self.header("external_id"),
+                          N_("the ID %(id)s is already used on line %(line)s"),
+                          id=repr(external_id), line=str(self.seen_ids[key]))
             else:
-                self.seen_ids[key] = line
+                self.seen_ids[key] = row.line
         for email in emails:
             if email in self.seen_emails:
-                error(self.header("emails"), N_("the e-mail %(email)s is already on line %(line)s"),
-                      email=email, line=str(self.seen_emails[email]))
+                row.error(self.header("emails"),
+                          N_("the e-mail %(email)s is already on line %(line)s"),
+                          email=email, line=str(self.seen_emails[email]))
             else:
-                self.seen_emails[email] = line
+                self.seen_emails[email] = row.line
 
-        row = ImportRow(
-            line=line, external_id=external_id, given_name=given_name, family_name=family_name,
-            native_name=text("native_name"), title=text("title"),
-            organisation=text("organisation"), organisation_kind=organisation_kind,
-            country=country or "", city=text("city"), address=text("address"), emails=emails,
-            phones=phones, languages=languages, specialisms=specialisms, role=role,
-            urgent=urgent, notes=notes, last_verified=last_verified,
-            urgent_instructions=text("urgent_instructions"),
-        )
-        return (None if errors else row), errors
-
-    def _role(self, role_cell, subgroup_cell, error) -> str | None:
+    def _role(self, row: _Row) -> str | None:
         """The membership role: the role column, or EMJ's sub-group yes/no column."""
         role = None
-        header, cell = role_cell
+        header, cell = row.first("role")
         if cell is not None:
             label = norm.cell_text(cell)
-            key = norm.fold(label)
+            key = fold(label)
             if self.roles:
                 role = self.roles.get(key)
                 if role is None:
-                    expected = ", ".join(sorted({slug for slug in self.roles.values()}))
-                    error(header, N_("unknown role %(role)s for the network %(network)s "
-                                     "(expected one of: %(expected)s)"),
-                          role=_cut(label), network=self.network, expected=expected)
+                    expected = ", ".join(sorted(set(self.roles.values())))
+                    row.error(header, N_("unknown role %(role)s for the network %(network)s "
+                                         "(expected one of: %(expected)s)"),
+                              role=_cut(label), network=self.network, expected=expected)
             else:
                 role = key.replace(" ", "-") or None
-        header, cell = subgroup_cell
-        if cell is not None:
-            try:
-                member = norm.parse_yes_no(cell)
-            except ValueError as problem:
-                error(header, message_of(problem))
-            else:
-                if member:
-                    role = "anti-trafficking-subgroup"
-                elif role is None and member is False:
-                    role = "contact-point"
+        member = row.parsed("subgroup", norm.parse_yes_no)
+        if member:
+            role = "anti-trafficking-subgroup"
+        elif role is None and member is False:
+            role = "contact-point"
         return role
+
+
+def _add_phones(phones: list[tuple[str, str]], found: list[tuple[str, str]]) -> None:
+    """Add the numbers not already there (a number counts once, whatever its kind)."""
+    phones.extend(phone for phone in found if all(phone[0] != number for number, _ in phones))
 
 
 def _cut(text: str, limit: int = 60, quote: bool = True) -> str:

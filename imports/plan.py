@@ -28,9 +28,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from .messages import N_, Message
 from .parse import ImportRow, ParsedFile, RowError
@@ -38,7 +40,7 @@ from .parse import ImportRow, ParsedFile, RowError
 SCALARS = ("given_name", "family_name", "native_name", "title", "organisation", "country",
            "city", "address", "notes", "urgent_instructions", "urgent")
 LISTS = ("emails", "phones", "languages", "specialisms")
-# Canonical columns (headers.CANONICAL) that give each field of a row.
+# Canonical columns (headers._SYNONYMS) that give each field of a row.
 FIELD_COLUMNS = {
     "external_id": ("external_id",),
     "given_name": ("given_name", "full_name"),
@@ -112,7 +114,7 @@ class Directory:
     members: dict[int, Member]  # entries with a membership of this network
     digests: dict[int, str]  # entry id → digest of this network's last row for it
     load_entries: Callable[[list[int]], dict[int, Entry]]
-    load_snapshots: Callable[[list[int]], dict[int, dict]]
+    load_snapshots: Callable[[list[int]], dict[int, dict[str, Any]]]
     # Specialism slugs the directory knows (an administrator may have retired one).
     specialisms: frozenset[str] | None = None
 
@@ -127,7 +129,7 @@ class Planned:
     entry_id: int | None
     name: str
     row: ImportRow
-    changes: dict[str, tuple] = field(default_factory=dict)
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     digest: str = ""
     version: int = 0
 
@@ -176,9 +178,9 @@ def present_fields(parsed: ParsedFile) -> frozenset[str]:
                      if columns.intersection(sources))
 
 
-def row_values(row: ImportRow, present: frozenset[str]) -> dict:
+def row_values(row: ImportRow, present: frozenset[str]) -> dict[str, Any]:
     """What the row says, as JSON values: the snapshot kept for the next import."""
-    values: dict = {}
+    values: dict[str, Any] = {}
     for name in present:
         value = getattr(row, name)
         if name == "phones":
@@ -194,29 +196,35 @@ def row_values(row: ImportRow, present: frozenset[str]) -> dict:
     return values
 
 
-def digest(values: dict) -> str:
+def digest(values: dict[str, Any]) -> str:
     text = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _same_text(left, right) -> bool:
+def _same_text(left: str | None, right: str | None) -> bool:
     return (left or "") == (right or "")
 
 
-def _same_organisation(left, right) -> bool:
+def _same_organisation(left: str | None, right: str | None) -> bool:
     return " ".join((left or "").split()).casefold() == " ".join((right or "").split()).casefold()
 
 
-def merge(entry: Entry, base: dict | None, values: dict, row: ImportRow,
-          network: str, default_role: str) -> tuple[str, dict[str, tuple]]:
+# How a field's value is compared with the entry's (text: None and "" are the same).
+_SAME: dict[str, Callable[[Any, Any], bool]] = {"organisation": _same_organisation,
+                                                 "urgent": operator.eq}
+
+
+def merge(entry: Entry, base: dict[str, Any] | None, values: dict[str, Any], row: ImportRow,
+          network: str, default_role: str) -> tuple[str, dict[str, tuple[Any, Any]]]:
     """(action, changes) of one matched row; action is update, membership or unchanged."""
-    changes: dict[str, tuple] = {}
+    changes: dict[str, tuple[Any, Any]] = {}
+    previous: dict[str, Any] = base or {}
 
     def said_before(name: str) -> bool:
-        return base is not None and name in base
+        return name in previous
 
     def unchanged_by_network(name: str) -> bool:
-        return said_before(name) and base[name] == values[name]
+        return said_before(name) and previous[name] == values[name]
 
     for name in SCALARS:
         if name not in values or unchanged_by_network(name):
@@ -225,33 +233,17 @@ def merge(entry: Entry, base: dict | None, values: dict, row: ImportRow,
         current = getattr(entry, name)
         if new is None or new == "":
             # An empty cell clears only what this network's own previous list had filled.
-            if not (said_before(name) and base[name] not in (None, "")):
+            if not (said_before(name) and previous[name] not in (None, "")):
                 continue
             new = "" if name == "given_name" else None
-        same = (_same_organisation if name == "organisation" else
-                (lambda a, b: a == b) if name == "urgent" else _same_text)
-        if not same(current, new):
+        if not _SAME.get(name, _same_text)(current, new):
             changes[name] = (current, new)
 
     for name in LISTS:
         if name not in values or unchanged_by_network(name):
             continue
-        if name == "phones":
-            current = list(entry.phones)
-            new_items = [tuple(item) for item in values[name]]
-            old_items = [tuple(item) for item in base[name]] if said_before(name) else []
-            removed = {number for number, _ in old_items} - {number for number, _ in new_items}
-            kinds = dict(new_items)
-            result = [(number, kinds.get(number, kind)) for number, kind in current
-                      if number not in removed]
-            have = {number for number, _ in result}
-            result += [item for item in new_items if item[0] not in have]
-        else:
-            current = list(getattr(entry, name))
-            new_items = list(values[name])
-            removed = set(base[name]) - set(new_items) if said_before(name) else set()
-            result = [item for item in current if item not in removed]
-            result += [item for item in new_items if item not in result]
+        current, result = _merged_list(entry, name, values[name],
+                                       previous[name] if said_before(name) else None)
         if result != current:
             changes[name] = (current, result)
 
@@ -270,13 +262,45 @@ def merge(entry: Entry, base: dict | None, values: dict, row: ImportRow,
     if membership is None:
         changes["membership"] = (None, (values.get("role") or default_role, row.external_id))
         return "membership", changes
-    role, external_id = membership
-    new_role = values.get("role")
-    if new_role and new_role != role and not unchanged_by_network("role"):
-        changes["role"] = (role, new_role)
-    if row.external_id and row.external_id != external_id:
-        changes["external_id"] = (external_id, row.external_id)
+    changes.update(_membership_changes(membership, values.get("role"), row.external_id,
+                                       unchanged_by_network("role")))
     return ("update" if changes else "unchanged"), changes
+
+
+def _membership_changes(membership: tuple[str, str | None], new_role: str | None,
+                        new_id: str | None, role_as_before: bool) -> dict[str, tuple[Any, Any]]:
+    """The role and external id of the network's membership, when the list changes them (a
+    role the list says as it did before is not changed back)."""
+    changes: dict[str, tuple[Any, Any]] = {}
+    role, external_id = membership
+    if new_role and new_role != role and not role_as_before:
+        changes["role"] = (role, new_role)
+    if new_id and new_id != external_id:
+        changes["external_id"] = (external_id, new_id)
+    return changes
+
+
+def _merged_list(entry: Entry, name: str, listed: list[Any],
+                 before: list[Any] | None) -> tuple[list[Any], list[Any]]:  # fmt: skip
+    """(current, result) of a list field: what the network's previous list (``before``) had
+    and its new one lacks is removed, what the new one has is added, the rest kept."""
+    if name == "phones":
+        current = list(entry.phones)
+        new_items = [tuple(item) for item in listed]
+        old_items = [tuple(item) for item in before] if before is not None else []
+        removed = {number for number, _ in old_items} - {number for number, _ in new_items}
+        kinds = dict(new_items)
+        result = [(number, kinds.get(number, kind)) for number, kind in current
+                  if number not in removed]
+        have = {number for number, _ in result}
+        result += [item for item in new_items if item[0] not in have]
+        return current, result
+    current = list(getattr(entry, name))
+    new_items = list(listed)
+    removed = set(before) - set(new_items) if before is not None else set()
+    result = [item for item in current if item not in removed]
+    result += [item for item in new_items if item not in result]
+    return current, result
 
 
 def make_plan(parsed: ParsedFile, directory: Directory, archive_missing: bool = False,
@@ -301,33 +325,10 @@ def make_plan(parsed: ParsedFile, directory: Directory, archive_missing: bool = 
                     "the specialisms %(values)s are no longer in the directory's vocabulary",
                     len(retired), values=retired)))
                 continue
-        by_id = (directory.by_external_id.get(row.external_id.casefold())
-                 if row.external_id else None)
-        owners: dict[int, str] = {}
-        for email in row.emails:
-            owner = directory.by_email.get(email)
-            if owner is not None:
-                owners.setdefault(owner, email)
-        target = by_id
-        if by_id is not None:
-            others = {owner: email for owner, email in owners.items() if owner != by_id}
-            if others:
-                owner, email = next(iter(others.items()))
-                plan.errors.append(RowError(row.line, email_header, Message.of(
-                    N_("the e-mail %(email)s belongs to entry %(owner)s, but the ID %(id)s is "
-                       "that of entry %(entry)s: correct the ID or the e-mail (one row is one "
-                       "person)"),
-                    email=email, owner=str(owner), id=repr(row.external_id), entry=str(by_id))))
-                continue
-        elif len(owners) > 1:
-            described = [Message.of(N_("%(email)s to entry %(entry)s"), email=email,
-                                    entry=str(owner)) for owner, email in owners.items()]
-            plan.errors.append(RowError(row.line, email_header, Message.of(
-                N_("the e-mails belong to different entries (%(owners)s): one row must "
-                   "describe one person"), owners=described)))
+        by_id, target, problem = _match(row, directory)
+        if problem is not None:
+            plan.errors.append(RowError(row.line, email_header, problem))
             continue
-        elif owners:
-            target = next(iter(owners))
         if target is not None:
             if target in claimed:
                 plan.errors.append(RowError(
@@ -375,6 +376,35 @@ def make_plan(parsed: ParsedFile, directory: Directory, archive_missing: bool = 
     plan.missing.sort(key=lambda item: item.entry_id)
     plan.errors.sort(key=lambda error: error.line)
     return plan
+
+
+def _match(row: ImportRow, directory: Directory) -> tuple[int | None, int | None, Message | None]:
+    """(entry of the row's ID, entry the row matches, problem): by the network's ID, else by
+    e-mail; e-mails of other entries than the ID's, or of several entries, are a problem."""
+    by_id = (directory.by_external_id.get(row.external_id.casefold())
+             if row.external_id else None)
+    owners: dict[int, str] = {}
+    for email in row.emails:
+        owner = directory.by_email.get(email)
+        if owner is not None:
+            owners.setdefault(owner, email)
+    if by_id is not None:
+        others = {owner: email for owner, email in owners.items() if owner != by_id}
+        if others:
+            owner, email = next(iter(others.items()))
+            return by_id, None, Message.of(
+                N_("the e-mail %(email)s belongs to entry %(owner)s, but the ID %(id)s is "
+                   "that of entry %(entry)s: correct the ID or the e-mail (one row is one "
+                   "person)"),
+                email=email, owner=str(owner), id=repr(row.external_id), entry=str(by_id))
+        return by_id, by_id, None
+    if len(owners) > 1:
+        described = [Message.of(N_("%(email)s to entry %(entry)s"), email=email,
+                                entry=str(owner)) for owner, email in owners.items()]
+        return None, None, Message.of(
+            N_("the e-mails belong to different entries (%(owners)s): one row must "
+               "describe one person"), owners=described)
+    return None, next(iter(owners), None), None
 
 
 def _row_name(row: ImportRow) -> str:

@@ -15,9 +15,10 @@ import io
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
@@ -30,11 +31,16 @@ MAX_ROWS = 100_000
 # An XLSX of at most 20 MB holding 100,000 rows unpacks to well under this; bombs do not.
 MAX_UNCOMPRESSED = 400 * 1024 * 1024
 MAX_RATIO = 200  # real sheet XML compresses 5-30 times; zip bombs a thousand times and more
+RATIO_FROM = 1024 * 1024  # parts (and archives) unpacking to less are too small to matter
 MAX_MEMBERS = 2_000
 # A quoted CSV cell spanning this many lines is an unclosed quote, not a long note.
 MAX_RECORD_LINES = 200
 MAX_CELL_CHARS = 32_000
 HEADER_SEARCH_ROWS = 10
+
+
+# A file's non-empty rows, lazily: (line the user sees, cells); close() releases the file.
+Rows = Generator[tuple[int, list[Any]], None, None]
 
 
 class UnusableInput(Problem):
@@ -66,7 +72,7 @@ class ExcelError:
 class Table:
     """A readable file: its non-empty rows as (line the user sees, cells), lazily."""
 
-    rows: Iterator[tuple[int, list]]
+    rows: Rows
     sha256: str
     format: str  # "csv" or "xlsx"
     encoding: str | None = None
@@ -279,7 +285,7 @@ def detect_delimiter(text: str) -> str:
     return chosen
 
 
-def _csv_rows(text: str, delimiter: str, shown: str) -> Iterator[tuple[int, list]]:
+def _csv_rows(text: str, delimiter: str, shown: str) -> Rows:
     """Non-empty records with the physical line each starts on (as an editor numbers it)."""
     source = io.StringIO(text, newline="")
     reader = csv.reader(source, delimiter=delimiter, quotechar='"', doublequote=True,
@@ -325,10 +331,10 @@ class _RootReached(Exception):
 class _StopAtRoot:
     """A parser target that stops at the first element: a DTD can only come before it."""
 
-    def start(self, tag, attributes):
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
         raise _RootReached
 
-    def close(self):
+    def close(self) -> None:
         return None
 
 
@@ -336,6 +342,31 @@ def _inspect_zip(archive: zipfile.ZipFile, shown: str) -> None:
     """Refuse macros, bombs, encrypted parts and DTDs before any part is decompressed."""
     members = archive.infolist()
     names = {member.filename.lower() for member in members}
+    _refuse_other_documents(names, shown)
+    if len(members) > MAX_MEMBERS:
+        raise UnusableInput(N_("%(file)s is not a normal workbook (%(parts)s parts): refused."),
+                            file=shown, parts=len(members))
+    if any("vbaproject" in name or name.endswith(".bin") and "vba" in name for name in names):
+        raise UnusableInput(N_("%(file)s contains macros (a macro-enabled workbook): macros are "
+                               "refused; save it as a plain .xlsx workbook or as CSV."), file=shown)
+    _check_sizes(members, shown)
+    for member in members:
+        # Every part that is XML, whatever its name: rels may point at any part name.
+        if not member.is_dir():
+            _check_xml_prolog(archive, member, shown)
+    content_types = next((member for member in members
+                          if member.filename.lower() == "[content_types].xml"), None)
+    if content_types is not None:
+        with archive.open(content_types) as stream:
+            declared = stream.read(1024 * 1024).lower()
+        if b"macroenabled" in declared or b"vbaproject" in declared:
+            raise UnusableInput(N_("%(file)s is a macro-enabled workbook (.xlsm): macros are "
+                                   "refused; save it as a plain .xlsx workbook or as CSV."),
+                                file=shown)
+
+
+def _refuse_other_documents(names: set[str], shown: str) -> None:
+    """Zip files that are not Excel workbooks, named for what they are."""
     if "mimetype" in names and any(name.startswith(("content.xml", "meta.xml")) for name in names):
         raise UnusableInput(N_("%(file)s is an OpenDocument file (.ods): save it as .xlsx or "
                                "CSV."), file=shown)
@@ -350,19 +381,20 @@ def _inspect_zip(archive: zipfile.ZipFile, shown: str) -> None:
     if "xl/workbook.xml" not in names:
         raise UnusableInput(N_("%(file)s is a zip archive, not an Excel workbook: import a CSV "
                                "or XLSX file."), file=shown)
-    if len(members) > MAX_MEMBERS:
-        raise UnusableInput(N_("%(file)s is not a normal workbook (%(parts)s parts): refused."),
-                            file=shown, parts=len(members))
-    if any("vbaproject" in name or name.endswith(".bin") and "vba" in name for name in names):
-        raise UnusableInput(N_("%(file)s contains macros (a macro-enabled workbook): macros are "
-                               "refused; save it as a plain .xlsx workbook or as CSV."), file=shown)
-    total = 0
+
+
+def _check_sizes(members: list[zipfile.ZipInfo], shown: str) -> None:
+    """Zip bombs: by what the archive says its parts unpack to (reading never goes beyond it),
+    per part, in all, and compared with the archive's size as a whole, since many parts each
+    below the per-part check can make a bomb together."""
+    total = packed = 0
     for member in members:
         if member.flag_bits & 0x1:
             raise UnusableInput(N_("%(file)s is encrypted: remove the password and save it "
                                    "again."), file=shown)
         total += member.file_size
-        if member.file_size > 1024 * 1024 and (
+        packed += member.compress_size
+        if member.file_size > RATIO_FROM and (
                 member.compress_size == 0 or member.file_size / member.compress_size > MAX_RATIO):
             raise UnusableInput(N_("%(file)s unpacks to far more than it holds (a zip bomb): "
                                    "refused."), file=shown)
@@ -371,19 +403,13 @@ def _inspect_zip(archive: zipfile.ZipFile, shown: str) -> None:
                                " refused."),
                             file=shown, size=total // 1024 // 1024,
                             limit=MAX_UNCOMPRESSED // 1024 // 1024)
-    content_types = next((member for member in members
-                          if member.filename.lower() == "[content_types].xml"), None)
-    for member in members:
-        # Every part that is XML, whatever its name: rels may point at any part name.
-        if not member.is_dir():
-            _check_xml_prolog(archive, member, shown)
-    if content_types is not None:
-        with archive.open(content_types) as stream:
-            declared = stream.read(1024 * 1024).lower()
-        if b"macroenabled" in declared or b"vbaproject" in declared:
-            raise UnusableInput(N_("%(file)s is a macro-enabled workbook (.xlsm): macros are "
-                                   "refused; save it as a plain .xlsx workbook or as CSV."),
-                                file=shown)
+    if total > RATIO_FROM and total > MAX_RATIO * max(packed, 1):
+        raise UnusableInput(N_("%(file)s unpacks to %(size)s MB from %(packed)s MB, %(ratio)s "
+                               "times its size; a workbook compresses at most %(limit)s times "
+                               "(a zip bomb): refused."),
+                            file=shown, size=round(total / 1024 / 1024, 1),
+                            packed=round(packed / 1024 / 1024, 2),
+                            ratio=total // max(packed, 1), limit=MAX_RATIO)
 
 
 def _check_xml_prolog(archive: zipfile.ZipFile, member: zipfile.ZipInfo, shown: str) -> None:
@@ -419,7 +445,7 @@ def _check_xml_prolog(archive: zipfile.ZipFile, member: zipfile.ZipInfo, shown: 
 
 
 def _read_xlsx(content: bytes, sheet: str | None,
-               shown: str) -> tuple[str, Iterator[tuple[int, list]]]:
+               shown: str) -> tuple[str, Rows]:
     """Inspect the archive, pick the sheet, and stream its rows (see imports.xlsx for why not
     openpyxl)."""
     try:
@@ -433,11 +459,10 @@ def _read_xlsx(content: bytes, sheet: str | None,
     except UnusableInput:
         archive.close()
         raise
-    except (xlsx.WorkbookError, zipfile.BadZipFile, ValueError, OSError, EOFError) as error:
+    except (xlsx.WorkbookError, xlsx.LimitExceeded, zipfile.BadZipFile, ValueError, OSError,
+            EOFError) as error:
         archive.close()
-        raise UnusableInput(N_("%(file)s cannot be read as an Excel workbook (%(reason)s): open "
-                               "it in Excel and save it again."),
-                            file=shown, reason=message_of(error)) from None
+        raise _unreadable(shown, error) from None
     if sheet is not None:
         chosen = next((item for item in book.sheets if item.name == sheet), None) or next(
             (item for item in book.sheets
@@ -456,20 +481,26 @@ def _read_xlsx(content: bytes, sheet: str | None,
 
 
 def _xlsx_rows(archive: zipfile.ZipFile, book: xlsx.Workbook, sheet: xlsx.Sheet,
-               shown: str) -> Iterator[tuple[int, list]]:
+               shown: str) -> Rows:
     """Rows with their Excel row numbers; formula and error cells marked for the caller."""
     try:
         for number, cells in book.rows(sheet):
             yield number, [_marked(value) for value in cells]
     except (xlsx.WorkbookError, zipfile.BadZipFile, ValueError, OSError, EOFError) as error:
-        raise UnusableInput(N_("%(file)s cannot be read as an Excel workbook (%(reason)s): open "
-                               "it in Excel and save it again."),
-                            file=shown, reason=message_of(error)) from None
+        raise _unreadable(shown, error) from None
     finally:
         archive.close()
 
 
-def _marked(value):
+def _unreadable(shown: str, error: Exception) -> UnusableInput:
+    if isinstance(error, xlsx.LimitExceeded):
+        return UnusableInput(N_("%(file)s is refused: %(reason)s; split the list into several "
+                                "files."), file=shown, reason=error.message)
+    return UnusableInput(N_("%(file)s cannot be read as an Excel workbook (%(reason)s): open it "
+                            "in Excel and save it again."), file=shown, reason=message_of(error))
+
+
+def _marked(value: object) -> object:
     if isinstance(value, xlsx.Cell):
         return Formula(value.text) if value.kind == "formula" else ExcelError(value.text)
     return value

@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
@@ -25,6 +26,11 @@ from .messages import N_, Problem
 # Cells beyond this column are ignored: no contact list is this wide, and a cell at XFD1
 # must not make every row sixteen thousand cells long.
 MAX_COLUMNS = 1024
+# The shared-string table (every distinct text of the workbook) is held in memory while the
+# sheet is read. A list at the row limit (readers.MAX_ROWS) of about twenty columns has well
+# under a million distinct texts and a few tens of millions of characters.
+MAX_SHARED_STRINGS = 1_000_000
+MAX_SHARED_CHARACTERS = 64_000_000
 _CHUNK = 64 * 1024
 # Built-in number formats that show dates (14-22 and the East Asian 27-36, 50-58).
 _DATE_FORMAT_IDS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47,
@@ -35,6 +41,10 @@ _EPOCH_1904 = datetime(1904, 1, 1)
 
 class WorkbookError(Problem):
     """The workbook's structure cannot be understood; the message says what is wrong."""
+
+
+class LimitExceeded(Problem):
+    """The workbook is beyond what an import takes; the message names the limit."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,7 @@ def _parser() -> expat.XMLParserType:
     parser.buffer_text = True
     parser.buffer_size = _CHUNK
 
-    def refuse(*_args):
+    def refuse(*_args: object) -> Any:
         raise WorkbookError(N_("an XML part declares a DTD or entities"))
 
     parser.StartDoctypeDeclHandler = refuse
@@ -71,7 +81,7 @@ def _parser() -> expat.XMLParserType:
     return parser
 
 
-def _parse_part(archive: zipfile.ZipFile, name: str, parser) -> None:
+def _parse_part(archive: zipfile.ZipFile, name: str, parser: expat.XMLParserType) -> None:
     try:
         with archive.open(name) as stream:
             while chunk := stream.read(_CHUNK):
@@ -84,12 +94,13 @@ def _parse_part(archive: zipfile.ZipFile, name: str, parser) -> None:
                             part=name, reason=str(error)) from None
 
 
-def _attributes(archive: zipfile.ZipFile, name: str, wanted: set[str]) -> list[tuple[str, dict]]:
+def _attributes(archive: zipfile.ZipFile, name: str,
+                wanted: set[str]) -> list[tuple[str, dict[str, str]]]:  # fmt: skip
     """(local tag, attributes) of every element named in `wanted`, in document order."""
-    found: list[tuple[str, dict]] = []
+    found: list[tuple[str, dict[str, str]]] = []
     parser = _parser()
 
-    def start(tag, attributes):
+    def start(tag: str, attributes: dict[str, str]) -> None:
         local = _local(tag)
         if local in wanted:
             found.append((local, {_local(key): value for key, value in attributes.items()}))
@@ -148,44 +159,63 @@ class Workbook:
             elif kind.endswith("/styles") and target in archive.NameToInfo:
                 self.date_styles = _date_styles(archive, target)
 
-    def rows(self, sheet: Sheet) -> Iterator[tuple[int, list]]:
+    def rows(self, sheet: Sheet) -> Iterator[tuple[int, list[Any]]]:
         """(row number, values) of every row holding something, streamed."""
         return _sheet_rows(self.archive, sheet.path, self.strings, self.date_styles,
                            _EPOCH_1904 if self.date1904 else _EPOCH_1900)
 
 
-def _shared_strings(archive: zipfile.ZipFile, name: str) -> list[str]:
-    strings: list[str] = []
-    parts: list[str] = []
-    state = {"in_text": False, "phonetic": 0}
-    parser = _parser()
+class _SharedStrings:
+    """Expat handlers collecting the shared strings (the texts cells refer to by number), within
+    MAX_SHARED_STRINGS and MAX_SHARED_CHARACTERS: the table is held in memory, and a hostile
+    workbook could otherwise fill it with millions of strings from a few kilobytes of zip."""
 
-    def start(tag, _attributes):
+    def __init__(self) -> None:
+        self.strings: list[str] = []
+        self.parts: list[str] = []
+        self.in_text = False
+        self.phonetic = 0  # inside a phonetic reading (rPh): not part of the value
+        self.characters = 0
+
+    def start(self, tag: str, _attributes: dict[str, str]) -> None:
         local = _local(tag)
-        if local == "t" and not state["phonetic"]:
-            state["in_text"] = True
+        if local == "t" and not self.phonetic:
+            self.in_text = True
         elif local == "rPh":
-            state["phonetic"] += 1
+            self.phonetic += 1
 
-    def end(tag):
+    def end(self, tag: str) -> None:
         local = _local(tag)
         if local == "t":
-            state["in_text"] = False
+            self.in_text = False
         elif local == "rPh":
-            state["phonetic"] -= 1
+            self.phonetic -= 1
         elif local == "si":
-            strings.append("".join(parts))
-            parts.clear()
+            if len(self.strings) >= MAX_SHARED_STRINGS:
+                raise LimitExceeded(N_("it holds more than %(limit)s different texts (shared "
+                                       "strings), the limit per import"),
+                                    limit=MAX_SHARED_STRINGS)
+            self.strings.append("".join(self.parts))
+            self.parts.clear()
 
-    def text(data):
-        if state["in_text"]:
-            parts.append(data)
+    def text(self, data: str) -> None:
+        if self.in_text:
+            self.characters += len(data)
+            if self.characters > MAX_SHARED_CHARACTERS:
+                raise LimitExceeded(N_("its texts (shared strings) add up to more than %(limit)s "
+                                       "million characters, the limit per import"),
+                                    limit=MAX_SHARED_CHARACTERS // 1_000_000)
+            self.parts.append(data)
 
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
+
+def _shared_strings(archive: zipfile.ZipFile, name: str) -> list[str]:
+    table = _SharedStrings()
+    parser = _parser()
+    parser.StartElementHandler = table.start
+    parser.EndElementHandler = table.end
+    parser.CharacterDataHandler = table.text
     _parse_part(archive, name, parser)
-    return strings
+    return table.strings
 
 
 def _date_styles(archive: zipfile.ZipFile, name: str) -> frozenset[int]:
@@ -195,7 +225,7 @@ def _date_styles(archive: zipfile.ZipFile, name: str) -> frozenset[int]:
     in_cell_xfs = False
     parser = _parser()
 
-    def start(tag, attributes):
+    def start(tag: str, attributes: dict[str, str]) -> None:
         nonlocal in_cell_xfs
         local = _local(tag)
         if local == "numFmt":
@@ -211,7 +241,7 @@ def _date_styles(archive: zipfile.ZipFile, name: str) -> frozenset[int]:
             except ValueError:
                 styles.append(0)
 
-    def end(tag):
+    def end(tag: str) -> None:
         nonlocal in_cell_xfs
         if _local(tag) == "cellXfs":
             in_cell_xfs = False
@@ -248,97 +278,112 @@ def _column_index(reference: str) -> int:
     return index
 
 
-def _sheet_rows(archive: zipfile.ZipFile, name: str, strings: list[str],
-                date_styles: frozenset[int], epoch: datetime) -> Iterator[tuple[int, list]]:
-    ready: list[tuple[int, list]] = []
-    row: list = []
-    # The state of the cell being read.
-    row_number = 0
-    column = -1
-    cell_type = "n"
-    cell_style = 0
-    value_parts: list[str] = []
-    formula_parts: list[str] = []
-    has_formula = False
-    capture = None  # the list receiving character data, or None
-    in_inline = False
-    phonetic = 0
+class _SheetRows:
+    """Expat handlers turning a worksheet's XML into rows of values, as they are parsed."""
 
-    def start(tag, attributes):
-        nonlocal row, row_number, column, cell_type, cell_style, has_formula, capture
-        nonlocal in_inline, phonetic
+    def __init__(self, strings: list[str], date_styles: frozenset[int], epoch: datetime):
+        self.strings = strings
+        self.date_styles = date_styles
+        self.epoch = epoch
+        self.ready: list[tuple[int, list[Any]]] = []  # rows complete, not yet handed out
+        self.row: list[Any] = []
+        self.row_number = 0
+        # The cell being read.
+        self.column = -1
+        self.cell_type = "n"
+        self.cell_style = 0
+        self.value_parts: list[str] = []
+        self.formula_parts: list[str] = []
+        self.has_formula = False
+        self.capture: list[str] | None = None  # the list receiving character data
+        self.in_inline = False
+        self.phonetic = 0
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
         local = tag if ":" not in tag else _local(tag)
         if local == "c":
-            reference = attributes.get("r")
-            column = _column_index(reference) if reference else column + 1
-            cell_type = attributes.get("t", "n")
-            style = attributes.get("s")
-            cell_style = int(style) if style and style.isdigit() else 0
-            value_parts.clear()
-            formula_parts.clear()
-            has_formula = False
+            self._start_cell(attributes)
         elif local == "v":
-            capture = value_parts
+            self.capture = self.value_parts
         elif local == "f":
-            has_formula = True
-            capture = formula_parts
+            self.has_formula = True
+            self.capture = self.formula_parts
         elif local == "is":
-            in_inline = True
-        elif local == "t" and in_inline and not phonetic:
-            capture = value_parts
+            self.in_inline = True
+        elif local == "t" and self.in_inline and not self.phonetic:
+            self.capture = self.value_parts
         elif local == "rPh":
-            phonetic += 1
+            self.phonetic += 1
         elif local == "row":
             number = attributes.get("r")
-            row_number = int(number) if number and number.isdigit() else row_number + 1
-            row = []
-            column = -1
+            self.row_number = int(number) if number and number.isdigit() else self.row_number + 1
+            self.row = []
+            self.column = -1
 
-    def end(tag):
-        nonlocal capture, in_inline, phonetic
+    def _start_cell(self, attributes: dict[str, str]) -> None:
+        reference = attributes.get("r")
+        self.column = _column_index(reference) if reference else self.column + 1
+        self.cell_type = attributes.get("t", "n")
+        style = attributes.get("s")
+        self.cell_style = int(style) if style and style.isdigit() else 0
+        self.value_parts.clear()
+        self.formula_parts.clear()
+        self.has_formula = False
+
+    def end(self, tag: str) -> None:
         local = tag if ":" not in tag else _local(tag)
         if local in ("v", "f", "t"):
-            capture = None
+            self.capture = None
         elif local == "is":
-            in_inline = False
+            self.in_inline = False
         elif local == "rPh":
-            phonetic -= 1
+            self.phonetic -= 1
         elif local == "c":
-            if 0 <= column < MAX_COLUMNS:
-                value = _value(cell_type, cell_style, value_parts, formula_parts, has_formula,
-                               strings, date_styles, epoch)
-                if value is not None:
-                    if column >= len(row):
-                        row.extend([None] * (column + 1 - len(row)))
-                    row[column] = value
-        elif local == "row" and any(value is not None and value != "" for value in row):
-            ready.append((row_number, row))
+            self._end_cell()
+        elif local == "row" and any(value is not None and value != "" for value in self.row):
+            self.ready.append((self.row_number, self.row))
 
-    def text(data):
-        if capture is not None:
-            capture.append(data)
+    def _end_cell(self) -> None:
+        if not 0 <= self.column < MAX_COLUMNS:
+            return
+        value = _value(self.cell_type, self.cell_style, self.value_parts, self.formula_parts,
+                       self.has_formula, self.strings, self.date_styles, self.epoch)
+        if value is not None:
+            if self.column >= len(self.row):
+                self.row.extend([None] * (self.column + 1 - len(self.row)))
+            self.row[self.column] = value
 
+    def text(self, data: str) -> None:
+        if self.capture is not None:
+            self.capture.append(data)
+
+
+def _sheet_rows(archive: zipfile.ZipFile, name: str, strings: list[str],
+                date_styles: frozenset[int], epoch: datetime) -> Iterator[tuple[int, list[Any]]]:
+    rows = _SheetRows(strings, date_styles, epoch)
     parser = _parser()
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
+    parser.StartElementHandler = rows.start
+    parser.EndElementHandler = rows.end
+    parser.CharacterDataHandler = rows.text
     try:
         with archive.open(name) as stream:
             while chunk := stream.read(_CHUNK):
                 parser.Parse(chunk, False)
-                if ready:
-                    yield from ready
-                    ready.clear()
+                if rows.ready:
+                    yield from rows.ready
+                    rows.ready.clear()
             parser.Parse(b"", True)
     except KeyError:
         raise WorkbookError(N_("the sheet part %(part)s is missing"), part=name) from None
     except expat.ExpatError as error:
         raise WorkbookError(N_("%(part)s is not valid XML (%(reason)s)"),
                             part=name, reason=str(error)) from None
-    yield from ready
+    yield from rows.ready
 
 
-def _value(cell_type, style, value_parts, formula_parts, has_formula, strings, date_styles, epoch):
+def _value(cell_type: str, style: int, value_parts: list[str], formula_parts: list[str],
+           has_formula: bool, strings: list[str], date_styles: frozenset[int],
+           epoch: datetime) -> Any:  # fmt: skip
     """The Python value of one cell: str, int, float, bool, datetime, or a Cell marker."""
     raw = "".join(value_parts)
     if has_formula:

@@ -8,11 +8,11 @@ Three layers, from strict to loose:
 
 * ``fold_word``: lower case, accents stripped (``José`` -> ``jose``), Arabic normalised
   (harakat, tatweel, alef forms, ة -> ه, ى -> ي). Used by every text field.
-* ``edge_ngrams``: word beginnings of 2-10 letters. No longer indexed (as-you-type expands the
-  last word over in-memory lexicons, see search.Segment.prefixed); EdgeNgramTokenizer stays
-  because the pickled schema of an index built by an earlier version refers to it.
 * ``name_keys``: a consonant skeleton shared by Latin transliterations and Arabic script
-  (Mohamed / Mohammed / Muhammad / محمد -> ``mhmd``), matched exactly in a field of its own.
+  (Mohamed / Mohammed / Muhammad / محمد -> ``mhmd``), matched exactly in a field of its own;
+  letters written two ways (Gamal / Jamal, Hadija / Khadija) give a second key, and names
+  written split or joined (Bel Kacem / Belkacem, Nour Eddine / Noureddine) the key of the
+  joined form.
 * ``spelling_distance``: how far apart two spellings sharing a key are, mostly in their vowels
   (Muhammad is closer to Mohamed and محمد than to Mahmoud and محمود, which share ``mhmd``):
   among entries found only by the key, the closest spelling ranks first.
@@ -22,15 +22,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 from whoosh.analysis import Composable, Token, Tokenizer
 
 # Letters, digits and the combining marks / tatweel that sit *inside* words. Keeping the marks
 # in the token (instead of normalising the text before tokenising) keeps character offsets
 # true to the stored text, which the highlighter needs.
-_WORD_RE = re.compile(
+WORD_RE = re.compile(
     r"(?:[^\W_]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640])+"
 )
 
@@ -53,8 +54,8 @@ _ARABIC_MAP = str.maketrans(
     }
 )
 
-MIN_NGRAM = 2
-MAX_NGRAM = 10
+# As-you-type: the last query word counts as a prefix of at most this many letters.
+MAX_PREFIX = 10
 
 
 @lru_cache(maxsize=200_000)
@@ -74,29 +75,32 @@ def words(text: str) -> list[str]:
     ``*`` or ``(((`` are simply separators or words.
     """
     result = []
-    for match in _WORD_RE.finditer(text or ""):
+    for match in WORD_RE.finditer(text or ""):
         folded = fold_word(match.group())
         if folded:
             result.append(folded)
     return result
 
 
-def edge_ngrams(word: str) -> list[str]:
-    return [word[:n] for n in range(MIN_NGRAM, min(MAX_NGRAM, len(word)) + 1)]
+def is_arabic(word: str) -> bool:
+    return any("\u0600" <= c <= "\u06ff" for c in word)
 
 
 # --- Cross-script name keys -------------------------------------------------------------------
 
-# Arabic (already folded) -> a Latin skeleton spelled the way the Latin rules below reduce it.
+# Arabic (already folded) -> Latin letters spelled the way the Latin rules below reduce them
+# (خ kh -> k, غ gh -> g, ش sh -> x), so that Arabic script meets the Latin spellings in one key.
 _ARABIC_TO_LATIN = {
-    "ا": "a", "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "k", "د": "d",
+    "ا": "a", "ب": "b", "ت": "t", "ث": "t", "ج": "j", "ح": "h", "خ": "kh", "د": "d",
     "ذ": "d", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t",
-    "ظ": "d", "ع": "'", "غ": "g", "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m",
+    "ظ": "d", "ع": "'", "غ": "gh", "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m",
     "ن": "n", "ه": "h", "و": "w", "ي": "y", "ء": "", "ئ": "y", "ؤ": "w", "پ": "b",
     "چ": "ch", "ڤ": "f", "گ": "g",
 }  # fmt: skip
 
-# Latin spelling conventions (French/Maghreb and English/Mashreq) folded onto one letter each.
+# Latin spelling conventions (French/Maghreb and English/Mashreq) folded onto one letter each:
+# ch / sh / sch, dj / j, kh / k, q / k / c, c / s before e, i, y, ou / u / w. Vowels (ei / ay /
+# ai...) and doubled letters are left out of the key altogether (see skeleton).
 _LATIN_RULES = [
     (re.compile(r"x"), "ks"),
     (re.compile(r"(?:sch|sh|ch)"), "x"),
@@ -113,7 +117,16 @@ _LATIN_RULES = [
     (re.compile(r"ou|oo"), "u"),
 ]
 
-# Particles that are written joined or separated: "Ben Ali" / "Benali", "Abd El Kader".
+# Letters written two ways, where the usual rule above would keep the spellings apart: each
+# gives a second key. ج is g in Egyptian spellings (Gamal = Jamal = Djamel = جمال), خ is h in
+# some (Hadija = Khadija = خديجة). Applied before the rules; gh (غ) is not a g.
+_VARIANTS = [
+    (re.compile(r"g(?!h)"), "j"),
+    (re.compile(r"kh"), "h"),
+]
+
+# Particles that are written joined or separated: "Ben Ali" / "Benali", "Abd El Kader",
+# "Bel Kacem" / "Belkacem".
 PARTICLES = frozenset(
     [
         "al",
@@ -123,6 +136,7 @@ PARTICLES = frozenset(
         "ben",
         "bin",
         "ibn",
+        "bel",
         "bou",
         "abu",
         "abou",
@@ -140,7 +154,7 @@ _VOWELS = set("aeiouwy'")
 
 
 def _arabic_to_latin(word: str) -> str:
-    if not any("\u0600" <= c <= "\u06ff" for c in word):
+    if not is_arabic(word):
         return word
     latin = "".join(_ARABIC_TO_LATIN.get(c, c) for c in word)
     # A word-initial ain reads as a vowel in Latin spellings (Omar / عمر).
@@ -149,15 +163,8 @@ def _arabic_to_latin(word: str) -> str:
     return latin
 
 
-@lru_cache(maxsize=100_000)
-def skeleton(word: str) -> str:
-    """Consonant skeleton of one folded word (Latin or Arabic script); '' if nothing is left.
-
-    An initial vowel becomes ``a`` (so Ahmed ``ahmd`` differs from Hamid ``hmd``), an initial
-    w/y stays (Youssef ``ysf``), other vowels, w, y and ain vanish, doubled letters collapse and
-    a final h (ة, silent in Latin spellings) is dropped.
-    """
-    latin = _arabic_to_latin(word)
+def _reduce(latin: str) -> str:
+    """The skeleton of a word already in Latin letters (see skeleton)."""
     for pattern, replacement in _LATIN_RULES:
         latin = pattern.sub(replacement, latin)
     if not latin:
@@ -182,86 +189,107 @@ def skeleton(word: str) -> str:
     return key
 
 
+@lru_cache(maxsize=100_000)
+def skeleton(word: str) -> str:
+    """Consonant skeleton of one folded word (Latin or Arabic script); '' if nothing is left.
+
+    An initial vowel becomes ``a`` (so Ahmed ``ahmd`` differs from Hamid ``hmd``), an initial
+    w/y stays (Youssef ``ysf``), other vowels, w, y and ain vanish, doubled letters collapse and
+    a final h (ة, silent in Latin spellings) is dropped.
+    """
+    return _reduce(_arabic_to_latin(word))
+
+
+@lru_cache(maxsize=100_000)
+def spellings(word: str) -> dict[str, str]:
+    """{key: spelling} of one folded word: its skeleton (from the word itself), then the keys
+    of its variant spellings (_VARIANTS: Gamal -> jamal), one-letter keys left out."""
+    latin = _arabic_to_latin(word)
+    found = {}
+    key = _reduce(latin)
+    if len(key) > 1:
+        found[key] = word
+    for pattern, replacement in _VARIANTS:
+        if pattern.search(latin):
+            variant = pattern.sub(replacement, latin)
+            key = _reduce(variant)
+            if len(key) > 1 and key not in found:
+                # An Arabic word keeps its own letters: spelling_distance reads them itself.
+                found[key] = word if is_arabic(word) else variant
+    return found
+
+
 def _split_article(word: str) -> str | None:
     if _ARTICLE_PREFIX.match(word):
         return word[2:]
     return None
 
 
-def name_keys(tokens: list[str]) -> set[str]:
-    """Cross-script keys of a sequence of folded name words.
-
-    Each word gives its skeleton, and, when it starts with an article (al-/el-/ال), also the
-    skeleton without it; each run of a particle and the next word(s) also gives the skeleton of
-    the joined form, so "Ben Ali", "Bin Ali" and "Benali" share ``bnl``. Lone particles give no
-    key: "el" would otherwise match every "Ali".
-    """
-    keys: set[str] = set()
-    for i, word in enumerate(tokens):
-        if word in PARTICLES:
-            # Join particle + following word, and particle + 2 words ("abd el kader").
-            for span in (2, 3):
-                if i + span <= len(tokens):
-                    joined = "".join(tokens[i : i + span])
-                    key = skeleton(joined)
-                    if key:
-                        keys.add(key)
-            continue
-        key = skeleton(word)
-        if key:
-            keys.add(key)
-        bare = _split_article(word)
-        if bare:
-            keys.add(skeleton(bare))
-    # One-letter skeletons ("a" from "Ali"/"Ela"/"Ola") would match half the directory.
-    return {key for key in keys if len(key) > 1}
-
-
 @lru_cache(maxsize=100_000)
 def own_keys(word: str) -> dict[str, str]:
     """{key: the form of ``word`` it comes from} for the keys a single folded word gives on its
-    own (its skeleton, and the skeleton without its article), not from joined particles.
+    own: its skeletons (spellings), and those without its article, not from joined words.
     Cached: do not modify the result."""
     if word in PARTICLES:
         return {}
     found = {}
     bare = _split_article(word)
     if bare:
-        key = skeleton(bare)
-        if len(key) > 1:
-            found[key] = bare
-    key = skeleton(word)
-    if len(key) > 1:
-        found[key] = word
+        found.update(spellings(bare))
+    found.update(spellings(word))
     return found
+
+
+def _joined_spans(tokens: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of the runs of words that are also written as one word: a particle and the
+    next word or two ("ben ali", "abd el kader"), two words ("nour eddine"), and two words
+    around a particle ("zine el abidine"). A run does not end on a particle followed by a word:
+    "abd el" of "abd el kader" is not a name (and would be Abdallah's key)."""
+    count = len(tokens)
+    spans = []
+    for i, word in enumerate(tokens):
+        if word in PARTICLES:
+            spans += [(i, i + span) for span in (2, 3) if i + span <= count]
+        elif i + 1 < count:
+            spans.append((i, i + 2))
+            if tokens[i + 1] in PARTICLES and i + 3 <= count:
+                spans.append((i, i + 3))
+    return [(start, end) for start, end in spans
+            if end == count or tokens[end - 1] not in PARTICLES]  # fmt: skip
+
+
+def name_keys(tokens: list[str]) -> set[str]:
+    """Cross-script keys of a sequence of folded name words.
+
+    Each word gives its keys (own_keys); each run of words also written as one word gives the
+    keys of the joined form, so "Ben Ali", "Bin Ali" and "Benali" share ``bnl``, "Nour Eddine"
+    and "Noureddine" ``nrdn``. Lone particles give no key: "el" would otherwise match every
+    "Ali".
+    """
+    keys: set[str] = set()
+    for word in tokens:
+        keys.update(own_keys(word))
+    for start, end in _joined_spans(tokens):
+        keys.update(spellings("".join(tokens[start:end])))
+    return keys
 
 
 def query_name_keys(tokens: list[str]) -> list[set[str]]:
     """For each query word, the name keys it may be part of (its own and joined forms)."""
-    per_token: list[set[str]] = [set() for _ in tokens]
-    for i, word in enumerate(tokens):
-        if word not in PARTICLES:
-            key = skeleton(word)
-            if key:
-                per_token[i].add(key)
-            bare = _split_article(word)
-            if bare:
-                per_token[i].add(skeleton(bare))
-            continue
-        for span in (2, 3):
-            if i + span <= len(tokens):
-                key = skeleton("".join(tokens[i : i + span]))
-                if key:
-                    for j in range(i, i + span):
-                        per_token[j].add(key)
-    return [{key for key in keys if len(key) > 1} for keys in per_token]
+    per_token: list[set[str]] = [set(own_keys(word)) for word in tokens]
+    for start, end in _joined_spans(tokens):
+        joined = spellings("".join(tokens[start:end]))
+        for j in range(start, end):
+            per_token[j].update(joined)
+    return per_token
 
 
 # --- Spelling distance between words sharing a key ------------------------------------------
 
 # Arabic (folded) -> Latin letters where the long vowels written in Arabic stay vowels: ا a,
 # و u, ي i (w / y at the start of a word); a final ه (ة) reads as a.
-_ARABIC_SPELLING = {**_ARABIC_TO_LATIN, "ا": "a", "و": "u", "ي": "i", "ئ": "i", "ؤ": "u"}
+_ARABIC_SPELLING = {**_ARABIC_TO_LATIN, "خ": "k", "غ": "g",
+                    "ا": "a", "و": "u", "ي": "i", "ئ": "i", "ؤ": "u"}
 _SPELLING_VOWELS = frozenset("aeiou'")
 
 
@@ -273,7 +301,7 @@ def spelling_form(word: str) -> tuple[str, bool]:
     doubled letters collapsed, a final h dropped (as in the key); y and w after the first
     letter count as the vowels i and u.
     """
-    arabic = any("\u0600" <= c <= "\u06ff" for c in word)
+    arabic = is_arabic(word)
     if arabic:
         latin = ""
         for i, c in enumerate(word):
@@ -364,16 +392,17 @@ def spelling_distance(a: str, b: str) -> float:
 class FoldingTokenizer(Tokenizer):
     """Words with original character offsets, texts folded (case, accents, Arabic)."""
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return other.__class__ is self.__class__
 
     def __call__(
-        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
-    ):  # fmt: skip
+        self, value: str, positions: bool = False, chars: bool = False,
+        keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+        start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs: Any,
+    ) -> Iterator[Token]:  # fmt: skip
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
-        for match in _WORD_RE.finditer(value):
+        for match in WORD_RE.finditer(value):
             folded = fold_word(match.group())
             if not folded:
                 continue
@@ -391,21 +420,23 @@ class FoldingTokenizer(Tokenizer):
             yield t
 
 
-class _ListTokenizer(Tokenizer):
-    """Base for analyzers that turn a whole value into a derived list of terms."""
+class NameKeyTokenizer(Tokenizer):
+    """Cross-script keys of a field's names, as terms. Names are separated by newlines so
+    particles never join across two different names (variants, native name)."""
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return other.__class__ is self.__class__
 
-    def terms(self, value: str) -> Iterable[str]:  # pragma: no cover - abstract
-        raise NotImplementedError
-
     def __call__(
-        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
+        self, value: str, positions: bool = False, chars: bool = False,
+        keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+        start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs: Any,
     ) -> Iterator[Token]:  # fmt: skip
+        keys: set[str] = set()
+        for line in value.split("\n"):
+            keys |= name_keys(words(line))
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, term in enumerate(self.terms(value)):
+        for pos, term in enumerate(sorted(keys)):
             t.text = term
             t.boost = 1.0
             t.stopped = False
@@ -417,35 +448,8 @@ class _ListTokenizer(Tokenizer):
             yield t
 
 
-class EdgeNgramTokenizer(_ListTokenizer):
-    """Word beginnings (2-10 letters) of every folded word, for as-you-type."""
-
-    def terms(self, value):
-        seen = set()
-        for word in words(value):
-            for gram in edge_ngrams(word):
-                if gram not in seen:
-                    seen.add(gram)
-                    yield gram
-
-
-class NameKeyTokenizer(_ListTokenizer):
-    """Cross-script keys. Names are separated by newlines so particles never join across two
-    different names (variants, native name)."""
-
-    def terms(self, value):
-        keys: set[str] = set()
-        for line in value.split("\n"):
-            keys |= name_keys(words(line))
-        return sorted(keys)
-
-
 def folding_analyzer() -> Composable:
     return FoldingTokenizer()
-
-
-def prefix_analyzer() -> Composable:
-    return EdgeNgramTokenizer()
 
 
 def name_key_analyzer() -> Composable:

@@ -2,8 +2,13 @@
 
 Layout of the index directory given by the caller::
 
-    <path>/CURRENT         name of the live Whoosh index sub-directory (replaced atomically)
-    <path>/gen-<stamp>/    a Whoosh index; its writer lock (WRITELOCK) lives here
+    <path>/CURRENT                    name of the live Whoosh index sub-directory (replaced
+                                      atomically)
+    <path>/gen-v<version>-<stamp>/    a Whoosh index of schema version <version>; its writer
+                                      lock (WRITELOCK) lives here
+
+An index of another schema version (schema.SCHEMA_VERSION) counts as missing: ``exists()`` is
+false, searching it raises IndexUnavailable, and the caller rebuilds it, as it does a missing one.
 
 A rebuild writes a new ``gen-*`` directory, then replaces CURRENT with ``os.replace``, so
 searches in every process keep working during the build and move to the new index on their
@@ -22,30 +27,29 @@ import shutil
 import threading
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any, TypeGuard, TypeVar
 
-from whoosh import fields as whoosh_fields
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, FileIndex
 from whoosh.index import LockError as WriterLockError
 
-from index.analysis import fold_word
-from index.schema import META_ID, build_schema
-from index.search import (
-    MAX_QUERY_CHARS,
-    Part,
-    QueryTooLong,
-    SearchQuery,
-    SearchResult,
-    Segment,
-    Snapshot,
-    search_snapshot,
-    vocabulary_words,
-)
+from index.analysis import fold_word, words
+from index.labels import label_words
+from index.query import QueryTooLong, SearchQuery, SearchResult, check_length
+from index.schema import META_ID, SCHEMA_VERSION, build_schema
+from index.search import search_snapshot
+from index.segments import Part, Segment, Snapshot
+
+T = TypeVar("T")
+# (change sequence, contact point id, document or None when the entry is no longer indexed)
+Change = tuple[int, int, dict[str, Any] | None]
 
 CURRENT = "CURRENT"
 GEN_PREFIX = "gen-"
+# Generations of this schema version; any other is rebuilt.
+CURRENT_GENERATION = f"{GEN_PREFIX}v{SCHEMA_VERSION}-"
 
 
 DAMAGED = "The search index is damaged or unreadable; it must be rebuilt."
@@ -53,6 +57,8 @@ DAMAGED = "The search index is damaged or unreadable; it must be rebuilt."
 # called damaged (a concurrent merge in another process can remove files just listed).
 RETRIES_BEFORE_DAMAGED = 2
 NOT_UPDATED = "The search index could not be updated; it must be rebuilt."
+MISSING = "The search index does not exist yet; it must be rebuilt."
+OTHER_VERSION = "The search index was built by another version of Counterpart; it must be rebuilt."
 
 
 class IndexUnavailable(Exception):
@@ -77,10 +83,10 @@ class _Storage(FileStorage):
 
     def __init__(self, path: str):
         super().__init__(path, supports_mmap=False)
-        self._opened: dict[int, object] = {}
+        self._opened: dict[int, Any] = {}  # Whoosh's StructFile
         self._count = 0
 
-    def open_file(self, name, **kwargs):
+    def open_file(self, name: str, **kwargs: Any) -> Any:
         handle = super().open_file(name, **kwargs)
         self._count += 1
         if self._count % 64 == 0:  # forget the files closed since (readers closed normally)
@@ -108,11 +114,11 @@ class LockBusy(Exception):
     catch-up."""
 
 
-def document_fields(doc: dict, *, labels: bool = True) -> dict:
+def document_fields(doc: dict[str, Any], *, labels: bool = True) -> dict[str, Any]:
     """A contact-point document (see the package docstring) as Whoosh field values.
 
     ``labels=False`` (an index with vocabulary terms) leaves out the country, specialism and
-    language labels: queries find those through the codes (search.VOCABULARY_FIELDS).
+    language labels: queries find those through the codes (labels.LABEL_FIELDS).
     """
     given = doc.get("given_name") or ""
     family = doc.get("family_name") or ""
@@ -127,10 +133,8 @@ def document_fields(doc: dict, *, labels: bool = True) -> dict:
     specialisms = list(doc.get("specialisms") or [])
     languages = list(doc.get("languages") or [])
     verified_on = doc.get("last_verified_on")
-    display = full_name + (f" ({native})" if native else "")
     fields = {
         "id": str(int(doc["id"])),
-        "display_name": display or native,
         "name": names,
         "native_name": native,
         "name_key": "\n".join([full_name, *variants, native]),
@@ -157,7 +161,7 @@ def document_fields(doc: dict, *, labels: bool = True) -> dict:
     return {name: value for name, value in fields.items() if value != ""}
 
 
-def _is_indexed(doc: dict | None) -> bool:
+def _is_indexed(doc: dict[str, Any] | None) -> TypeGuard[dict[str, Any]]:
     return doc is not None and doc.get("status") != "archived"
 
 
@@ -174,12 +178,12 @@ class SearchIndex:
                  vocabulary_terms: dict[str, dict[str, str]] | None = None):  # fmt: skip
         self.path = os.path.abspath(path)
         self.lock_timeout = lock_timeout
-        self._vocabulary = vocabulary_words(vocabulary_terms)
+        self._labels = label_words(vocabulary_terms)
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
         self._generation_dir: str | None = None
         self._storage: _Storage | None = None
-        # Segment id -> Segment: kept across index changes (see search.Segment).
+        # Segment id -> Segment: kept across index changes (see segments.Segment).
         self._segments: dict[str, Segment] = {}
 
     # --- locations ---------------------------------------------------------------------------
@@ -205,8 +209,17 @@ class SearchIndex:
             os.fsync(current.fileno())
         os.replace(temporary, os.path.join(self.path, CURRENT))
 
+    def _live_name(self) -> str:
+        """The live generation; IndexUnavailable when there is none of this schema version."""
+        name = self._current_name()
+        if name is None:
+            raise IndexUnavailable(MISSING)
+        if not name.startswith(CURRENT_GENERATION):
+            raise IndexUnavailable(OTHER_VERSION)
+        return name
+
     def _new_generation(self) -> tuple[str, FileIndex]:
-        name = f"{GEN_PREFIX}{time.time_ns():x}-{secrets.token_hex(3)}"
+        name = f"{CURRENT_GENERATION}{time.time_ns():x}-{secrets.token_hex(3)}"
         directory = os.path.join(self.path, name)
         os.makedirs(directory)
         storage = FileStorage(directory, supports_mmap=False)
@@ -215,8 +228,9 @@ class SearchIndex:
     # --- lifecycle ---------------------------------------------------------------------------
 
     def exists(self) -> bool:
+        """Whether a live index of this schema version is there (else: rebuild)."""
         name = self._current_name()
-        if not name:
+        if not name or not name.startswith(CURRENT_GENERATION):
             return False
         directory = os.path.join(self.path, name)
         try:
@@ -249,15 +263,16 @@ class SearchIndex:
         the deletions of the new table of contents apply.
         """
         for attempt in range(3):
-            name = self._current_name()
-            if name is None:
+            try:
+                name = self._live_name()
+            except IndexUnavailable:
                 self.close()
-                raise IndexUnavailable("The search index does not exist yet; it must be rebuilt.")
-            if name != self._generation_dir:
-                self.close()
-                self._storage = _Storage(os.path.join(self.path, name))
-                self._generation_dir = name
+                raise
             storage = self._storage
+            if storage is None or name != self._generation_dir:
+                self.close()
+                storage = self._storage = _Storage(os.path.join(self.path, name))
+                self._generation_dir = name
             generation = TOC._latest_generation(storage, "MAIN")
             if self._snapshot is not None and self._snapshot.generation == generation:
                 return self._snapshot
@@ -280,7 +295,10 @@ class SearchIndex:
 
     def _read_snapshot(self, storage: _Storage, generation: int) -> Snapshot:
         mark = storage.mark()
-        parts, kept, offset, opened = [], {}, 0, []
+        parts: list[Part] = []
+        kept: dict[str, Segment] = {}
+        opened: list[Segment] = []
+        offset = 0
         try:
             toc = TOC.read(storage, "MAIN", generation)
             for whoosh_segment in toc.segments:
@@ -303,9 +321,9 @@ class SearchIndex:
             if segment_id not in kept:
                 _close_quietly(segment)  # merged away; its files may be gone
         self._segments = kept
-        return Snapshot(parts, generation, self._vocabulary)
+        return Snapshot(parts, generation, self._labels)
 
-    def _guarded(self, operation):
+    def _guarded(self, operation: Callable[[Snapshot], T]) -> T:
         """Run `operation` on a fresh snapshot. A failure is retried on a snapshot reopened
         from disk, because another process's writer may have merged away the segments this one
         had just listed; only an index that fails every time is reported as damaged."""
@@ -355,43 +373,33 @@ class SearchIndex:
         self._guarded(verify)
 
     def search(self, query: SearchQuery) -> SearchResult:
-        if len(query.text or "") > MAX_QUERY_CHARS:
-            # Refused before touching the index, with a message for the user.
-            raise QueryTooLong(f"The search text is limited to {MAX_QUERY_CHARS} characters.")
+        check_length(query.text)  # refused before touching the index
         return self._guarded(lambda snapshot: search_snapshot(snapshot, query)[0])
 
-    def suggest(self, prefix_text: str, limit: int = 8) -> list[tuple[int, str]]:
-        query = SearchQuery(text=(prefix_text or "")[:200], per_page=max(1, limit))
-        if not query.text.strip():
-            return []
-
-        def suggestions(snapshot: Snapshot) -> list[tuple[int, str]]:
-            result, found = search_snapshot(
-                snapshot, query, with_facets=False, with_highlights=False
-            )
-            return [
-                (hit.id, snapshot.stored_fields(item.part, item.docnum).get("display_name") or "")
-                for hit, item in zip(result.hits, found)
-            ]
-
-        return self._guarded(suggestions)
+    def suggest(self, query: SearchQuery) -> SearchResult:
+        """As-you-type: the first page of ``query`` and its total, without facets or highlights
+        (the caller shows each person once, with what tells them apart)."""
+        check_length(query.text)
+        if not words(query.text):
+            return SearchResult(total=0, hits=[], facets={})  # nothing typed that is a word
+        return self._guarded(lambda snapshot: search_snapshot(
+            snapshot, query, with_facets=False, with_highlights=False)[0])
 
     # --- writing -----------------------------------------------------------------------------
 
-    def apply(self, changes: list[tuple[int, int, dict | None]]) -> int:
+    def apply(self, changes: list[Change]) -> int:
         """Apply changes with a sequence above the watermark, in order, in one commit."""
         if not changes:
             return self.watermark()
-        labels = not self._vocabulary
+        labels = not self._labels
         for _attempt in range(RETRIES_BEFORE_DAMAGED + 1):
-            name = self._current_name()
-            if name is None:
-                raise IndexUnavailable("The search index does not exist yet; it must be rebuilt.")
+            name = self._live_name()
             # Every failure below closes what it opened (writer, readers, files: see _Storage)
             # and is raised again *outside* the except block, its cause as text: an exception
             # kept in a chain would keep the frames, and with them Whoosh objects, alive.
             storage = _Storage(os.path.join(self.path, name))
             writer = None
+            failure: Exception
             try:
                 writer = storage.open_index().writer(timeout=self.lock_timeout, delay=0.05)
                 result = self._write(writer, name, changes, labels)
@@ -422,7 +430,7 @@ class SearchIndex:
             raise failure
         raise LockBusy("The search index was being rebuilt; try again.")
 
-    def _write(self, writer, name: str, changes, labels: bool) -> int | None:
+    def _write(self, writer: Any, name: str, changes: list[Change], labels: bool) -> int | None:
         """Apply ``changes`` through ``writer`` and commit; None if the index was swapped."""
         if self._current_name() != name:
             writer.cancel()
@@ -434,18 +442,13 @@ class SearchIndex:
             return watermark
         # Only the last change of an entry counts: Whoosh's update_document does not replace a
         # document added earlier in the same (uncommitted) writer.
-        latest: dict[int, dict | None] = {}
+        latest: dict[int, dict[str, Any] | None] = {}
         for _seq, contact_point_id, doc in pending:
             latest[int(contact_point_id)] = doc
-        # An index built by an earlier version kept the sort name as a term (until the next
-        # rebuild): give it the text it expects.
-        text_sort_name = not isinstance(writer.schema["sort_name"], whoosh_fields.COLUMN)
         for contact_point_id, doc in latest.items():
             if _is_indexed(doc):
-                fields = document_fields({**doc, "id": contact_point_id}, labels=labels)
-                if text_sort_name:
-                    fields["sort_name"] = fields["sort_name"].decode("utf-8")
-                writer.update_document(**fields)
+                writer.update_document(**document_fields({**doc, "id": contact_point_id},
+                                                         labels=labels))
             else:
                 writer.delete_by_term("id", str(int(contact_point_id)))
         new_watermark = pending[-1][0]
@@ -453,7 +456,8 @@ class SearchIndex:
         writer.commit()
         return new_watermark
 
-    def rebuild(self, documents: Iterable[dict], watermark: int, *, procs: int = 1) -> None:
+    def rebuild(self, documents: Iterable[dict[str, Any]], watermark: int, *,
+                procs: int = 1) -> None:  # fmt: skip
         """Build a fresh single-segment index beside the live one, then swap it in atomically.
 
         ``procs`` > 1 uses Whoosh's multiprocess writer (documents are analysed in parallel and
@@ -463,7 +467,7 @@ class SearchIndex:
         half the CPU, so it is the default.
         """
         os.makedirs(self.path, exist_ok=True)
-        labels = not self._vocabulary
+        labels = not self._labels
         name, ix = self._new_generation()
         try:
             if procs > 1:
@@ -505,14 +509,14 @@ def _forget(error: BaseException) -> str:
     return cause
 
 
-def _close_quietly(segment) -> None:
+def _close_quietly(segment: Segment) -> None:
     try:
         segment.close()
     except Exception:  # noqa: BLE001, S110 - closing a broken index must not fail
         pass
 
 
-def _cancel_quietly(writer) -> None:
+def _cancel_quietly(writer: Any) -> None:
     if writer is None:
         return
     try:
@@ -525,11 +529,11 @@ def _read_watermark(snapshot: Snapshot) -> int:
     for part in reversed(snapshot.parts):
         for docnum in part.segment.meta_docs():
             if docnum not in part.deleted:
-                return int(snapshot.stored_fields(part, docnum)["watermark"])
+                return int(part.stored_fields(docnum)["watermark"])
     raise IndexUnavailable("The search index has no watermark; it must be rebuilt.")
 
 
-def _writer_watermark(writer) -> int:
+def _writer_watermark(writer: Any) -> int:
     reader = writer.reader()
     try:
         docnum = reader.first_id("id", META_ID)

@@ -9,10 +9,11 @@ Indexing cost is one posting per (document, distinct term), and building is pure
 the schema indexes only what cannot be derived at query time:
 
 * word beginnings (as-you-type) are not indexed: the query expands the last word over the
-  in-memory lexicons of the name, organisation and city fields (search.Segment.prefixed);
+  in-memory lexicons of the name, organisation and city fields (segments.Segment.prefixed);
 * with vocabulary terms (SearchIndex(vocabulary_terms=...)), the labels of countries,
   specialisms and languages are not indexed per document: a query word that is a label word
-  becomes a filter-like match on the codes in ``country`` / ``specialism`` / ``language``;
+  becomes a filter-like match on the codes in ``country`` / ``specialism`` / ``language``
+  (labels.py);
 * sort keys and the verified day are columns only (no terms).
 """
 
@@ -20,6 +21,10 @@ from whoosh import fields
 from whoosh.columns import NumericColumn, RefBytesColumn, VarBytesColumn
 
 from index.analysis import folding_analyzer, name_key_analyzer
+
+# Bump whenever the schema or the analysis of a field changes (analysis.py: a new name key rule
+# changes the terms): an index of another version is rebuilt (indexer.CURRENT_GENERATION).
+SCHEMA_VERSION = 2
 
 # Value of the ``id`` field of the one document that carries the index's watermark; keeping it
 # in the index makes the watermark part of the same commit as the changes it describes.
@@ -33,14 +38,12 @@ def build_schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True),
         # Watermark (last change sequence applied); only set on the META_ID document.
         watermark=fields.STORED(),
-        # "Given Family (native)" for as-you-type suggestions without a database round trip.
-        display_name=fields.STORED(),
         # Latin names: given + family name and the name variants, one per line. Highest weight.
         name=fields.TEXT(analyzer=folded, stored=True, phrase=False),
         # Native-script name (often Arabic), normalised. Same weight as ``name``.
         native_name=fields.TEXT(analyzer=folded, stored=True, phrase=False),
         # Cross-script consonant keys of every name (see analysis.skeleton): weighed below an
-        # exact name, above a typo (search.KEY_BOOST).
+        # exact name, above a typo (ranking.KEY_BOOST).
         name_key=fields.KEYWORD(analyzer=name_key_analyzer()),
         # Organisation name and its native-script name.
         organisation=fields.TEXT(analyzer=folded, stored=True, phrase=False),
@@ -87,5 +90,5 @@ def build_schema() -> fields.Schema:
     return schema
 
 
-# Fields whose stored text the highlighter marks up (search.HIGHLIGHT_FIELDS mirrors this).
+# Fields whose stored text the highlighter marks up (highlight.Highlighter).
 HIGHLIGHT_FIELDS = ("name", "native_name", "organisation", "notes", "title", "city")

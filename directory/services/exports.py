@@ -26,13 +26,13 @@ from directory.services import access_log, audit, vcard
 from directory.services.contacts import contact_point_query
 from directory.services.errors import PermissionDenied, ServiceError
 from directory.services.permissions import maintained_networks, require_network
+from imports.formulas import neutralise
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "vcard": ("text/vcard; charset=utf-8", "vcf"),
 }
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 (hence XLSX) cannot hold.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MAX_EXPORT = 200_000
@@ -50,13 +50,6 @@ class ExportResult:
     mimetype: str
     filename: str
     count: int
-
-
-def neutralise(text: str) -> str:
-    """A cell value that no spreadsheet will take for a formula."""
-    if text and text.startswith(DANGEROUS_START):
-        return "'" + text
-    return text
 
 
 def may_export(actor: User | None) -> bool:

@@ -37,6 +37,7 @@ from directory import vocabulary
 from directory.extensions import db
 from directory.models import DirectoryUse, InitialContact, Network, User
 from directory.services.errors import ServiceError
+from imports.formulas import neutralise
 
 PERIODS = ("quarter", "month", "year")
 DIMENSIONS = ("country", "counterpart-country", "network", "matter", "channel")
@@ -44,8 +45,6 @@ BY = PERIODS + DIMENSIONS + ("country-pair",)
 DEFAULT_BY = "quarter"
 MAX_YEARS = 50
 LABELS = {"A-4.1": "Number of initial contacts", "B-4.1": "Contacts established"}
-# Formula injection: a spreadsheet runs a cell that starts with one of these.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- the period ------------------------------------------------------------------------------
@@ -397,13 +396,6 @@ def group_label(by: str, key: str | None, locale: str = "en",
         return networks[key].label(locale) if key in networks else key
     terms = {"matter": vocabulary.SPECIALISMS, "channel": vocabulary.CHANNELS}[by]
     return terms[key].label(locale) if key in terms else key
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 HEADER = ["group", "label", "A-4.1", "B-4.1", "A initiated", "A established", "A rate",

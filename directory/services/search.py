@@ -8,6 +8,7 @@ the process dies first, the next catch-up (on the next write or search) applies 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -37,13 +38,23 @@ from directory.services import usage
 from directory.services.contacts import contact_point_query, contact_points_json
 from directory.services.errors import ServiceError, Unavailable
 from directory.services.numbers import whole_number
-from index import Hit, IndexUnavailable, LockBusy, QueryTooLong, SearchIndex, SearchQuery
+from index import (
+    FACET_FIELDS,
+    MAX_QUERY,
+    SORTS,
+    Hit,
+    IndexUnavailable,
+    LockBusy,
+    QueryTooLong,
+    SearchIndex,
+    SearchQuery,
+)
 
 log = logging.getLogger(__name__)
-FILTERS = ("country", "network", "specialism", "language", "kind", "urgent", "verified")
-SORTS = ("relevance", "name", "country", "last_verified")
-MAX_QUERY = 200
+# The filters a reader may set are the index's facets; MAX_QUERY and SORTS are the index's too.
+FILTERS = FACET_FIELDS
 MAX_PER_PAGE = 100
+SUGGESTIONS = 8
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
 
@@ -478,12 +489,70 @@ def find_countries(actor: User,
             for region, names in groups.items() if names]
 
 
-def suggest(text: str, limit: int = 8) -> list[dict[str, Any]]:
-    """As-you-type: the best few names for a partial query."""
-    if not text:
-        return []
+def suggest(request: SearchQuery, locale: str, limit: int = SUGGESTIONS) -> dict[str, Any]:
+    """As-you-type: the best few people for a partial query, each once, with a second line that
+    tells namesakes apart (title · organisation · country in the reader's language), and the
+    total the search itself would show ("See all N results"): the request's filters apply.
+
+    A search that cannot run answers no suggestions rather than an error: the search itself,
+    when the reader submits, says what is wrong.
+    """
     try:
-        return [{"id": contact_point_id, "name": name}
-                for contact_point_id, name in search_index().suggest(text, limit)]
-    except IndexUnavailable:
-        return []
+        _catch_up_before_search()
+        found = search_index().suggest(replace(
+            request, page=1, per_page=limit, sort="relevance", today=date.today(),
+            stale_days=int(current_app.config["STALE_AFTER_DAYS"])))
+    except (IndexUnavailable, Unavailable):
+        found = None
+    if found is None or not found.hits:
+        return {"suggestions": [], "total": 0, "see_all": "",
+                "status": gettext("No suggestions: press Enter to search.")}
+    rows = {row.id: row for row in db.session.scalars(
+        select(ContactPoint).where(ContactPoint.id.in_([hit.id for hit in found.hits])))}
+    # Each person once, in the index's order; archived meanwhile: left out.
+    people = [rows[i] for i in dict.fromkeys(hit.id for hit in found.hits)
+              if i in rows and rows[i].status != "archived"]
+    suggestions = [{"id": row.id, "name": _name_for(row, locale),
+                    "details": _details(row, locale)} for row in people]
+    _tell_apart(suggestions, people, locale)
+    return {
+        "suggestions": suggestions,
+        "total": found.total,
+        "see_all": ngettext("See all %(num)s result", "See all %(num)s results", found.total),
+        "status": ngettext("%(num)s suggestion; use the up and down arrows to choose.",
+                           "%(num)s suggestions; use the up and down arrows to choose.",
+                           len(suggestions)),
+    }
+
+
+def _name_for(contact_point: ContactPoint, locale: str) -> str:
+    """One name: the native-script one first for a reader of Arabic, else the Latin one."""
+    latin, native = contact_point.display_name, contact_point.native_name or ""
+    if locale == "ar":
+        return native or latin
+    return latin or native
+
+
+def _details(contact_point: ContactPoint, locale: str) -> list[str]:
+    """Title, organisation and country, in the reader's language where the directory has it."""
+    organisation = contact_point.organisation
+    organisation_name = None
+    if organisation is not None:
+        organisation_name = (organisation.native_name if locale == "ar" else None) \
+            or organisation.name
+    country = vocabulary.country_name(contact_point.country, locale)
+    return [part for part in (contact_point.title, organisation_name, country) if part]
+
+
+def _tell_apart(suggestions: list[dict[str, Any]], people: list[ContactPoint],
+                locale: str) -> None:  # fmt: skip
+    """Namesakes whose title, organisation and country are all the same get their city, then
+    their networks."""
+    for more in (lambda row: row.city,
+                 lambda row: ", ".join(membership.network.label(locale)
+                                       for membership in row.memberships)):  # fmt: skip
+        signatures = Counter((item["name"], *item["details"]) for item in suggestions)
+        for item, row in zip(suggestions, people, strict=True):
+            extra = more(row)
+            if signatures[(item["name"], *item["details"])] > 1 and extra:
+                item["details"].append(extra)

@@ -52,6 +52,17 @@ ENTRIES = {
                  "languages": ["ar", "en"], "specialisms": ["thb"],
                  "last_verified_on": "2020-03-01",
                  "memberships": [{"network": "emj", "role": "contact-point"}]},
+    # Namesakes the suggestions must tell apart, found by "Abd el ka".
+    "hamrouche_dz": {"given_name": "Abdelkader", "family_name": "Hamrouche",
+                     "native_name": "عبد القادر حمروش", "country": "DZ", "city": "Oran",
+                     "title": "Public prosecutor", "emails": ["a.hamrouche@justice.dz.example"],
+                     "languages": ["ar", "fr"], "specialisms": ["som"],
+                     "memberships": [{"network": "emj", "role": "contact-point"}]},
+    "hamrouche_fr": {"given_name": "Abdelkader", "family_name": "Hamrouche", "country": "FR",
+                     "city": "Lyon", "title": "Liaison magistrate",
+                     "emails": ["abdelkader.hamrouche@justice.fr.example"],
+                     "languages": ["fr", "ar"], "specialisms": ["som"],
+                     "memberships": [{"network": "eurojust", "role": "contact-point"}]},
 }
 for _values in ENTRIES.values():
     _values.setdefault("last_verified_on", date.today().isoformat())

@@ -1,5 +1,6 @@
 """XLSX workbooks: values as Excel stores them, and the attacks a workbook can carry."""
 
+import os
 import re
 import struct
 import zipfile
@@ -8,7 +9,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from imports import UnusableInput, parse_file, readers
+from imports import UnusableInput, parse_file, readers, xlsx
 
 HEADER = ["CARIN ID", "Member", "Type", "Name", "E-mail", "Telephone", "Languages", "Expertise",
           "Last verified", "24/7"]
@@ -356,3 +357,56 @@ def test_text_formatted_numbers_and_booleans(tmp_path):
 def test_dangling_shared_string(tmp_path):
     sheet = '<row r="1"><c r="A1" t="s"><v>7</v></c></row>'
     assert "shared string '7'" in unusable(handmade(tmp_path / "dangling.xlsx", sheet))
+
+
+# --- hostile workbooks: what fits in a small zip but not in memory -----------------------------
+
+SHARED_HEADER = ('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+                 '<c r="C1" t="s"><v>2</v></c></row>')
+
+
+def test_shared_strings_are_capped_in_number(tmp_path):
+    """A million and one distinct texts (a 3 MB file): refused before the sheet is read, with a
+    message that names the limit."""
+    shared = strings("Country", "Name", "Email") + "".join(
+        f"<si><t>{number}</t></si>" for number in range(xlsx.MAX_SHARED_STRINGS - 2))
+    path = handmade(tmp_path / "many.xlsx", SHARED_HEADER, shared)
+    assert path.stat().st_size < readers.MAX_BYTES
+    assert unusable(path) == (
+        "many.xlsx is refused: it holds more than 1,000,000 different texts (shared strings), "
+        "the limit per import; split the list into several files.")
+
+
+def test_shared_strings_are_capped_in_total_size(tmp_path, monkeypatch):
+    """Texts that add up to more characters than an import keeps in memory: a few long random
+    strings (they compress badly, so no zip check sees them)."""
+    monkeypatch.setattr(xlsx, "MAX_SHARED_CHARACTERS", 3_000_000)
+    noise = os.urandom(4_000_000).translate(bytes(ord("a") + byte % 26 for byte in range(256)))
+    shared = strings("Country", "Name", "Email") + "".join(
+        f"<si><t>{noise[start:start + 500_000].decode()}</t></si>"
+        for start in range(0, len(noise), 500_000))
+    path = handmade(tmp_path / "long.xlsx", SHARED_HEADER, shared)
+    assert unusable(path) == (
+        "long.xlsx is refused: its texts (shared strings) add up to more than 3 million "
+        "characters, the limit per import; split the list into several files.")
+
+
+def test_the_shared_strings_of_a_normal_list_are_read(tmp_path):
+    shared = strings("Country", "Name", "Email", "MA", "BENNANI Said", "said@justice.ma.example")
+    sheet = SHARED_HEADER + ('<row r="2"><c r="A2" t="s"><v>3</v></c><c r="B2" t="s"><v>4</v></c>'
+                             '<c r="C2" t="s"><v>5</v></c></row>')
+    parsed = parse_file(handmade(tmp_path / "normal.xlsx", sheet, shared), "carin")
+    assert parsed.errors == [] and parsed.rows[0].family_name == "Bennani"
+
+
+def test_compression_ratio_of_the_whole_archive(plain, tmp_path):
+    """Many parts, each under the size from which a part's own ratio is checked, that together
+    unpack to a thousand times the archive: a bomb all the same."""
+    padding = {f"xl/media/padding{number}.bin": b"\0" * (readers.RATIO_FROM - 1)
+               for number in range(60)}
+    target = rezip(plain, tmp_path / "spread.xlsx", add=padding)
+    with zipfile.ZipFile(target) as archive:
+        assert all(item.file_size <= readers.RATIO_FROM for item in archive.infolist())
+    message = unusable(target)
+    assert message.startswith("spread.xlsx unpacks to 60.") and "(a zip bomb): refused." in message
+    assert "a workbook compresses at most 200 times" in message

@@ -12,7 +12,6 @@ from support import download
 
 from directory.extensions import db
 from directory.models import AuditEntry
-from directory.services import exports
 
 
 @pytest.fixture
@@ -30,15 +29,6 @@ def get_as(client, auth, make, role, path, networks=()):
     response = download(client, path) if path.startswith("/exports") else client.get(path)
     auth.logout()
     return response
-
-
-def test_neutralise():
-    assert exports.neutralise("=1+1") == "'=1+1"
-    assert exports.neutralise("+212537123456") == "'+212537123456"
-    for text in ("-x", "@x", "\tx", "\rx"):
-        assert exports.neutralise(text) == "'" + text
-    assert exports.neutralise("Bennani") == "Bennani"
-    assert exports.neutralise("") == ""
 
 
 def test_csv_export_of_a_network(loaded, client, auth, make):

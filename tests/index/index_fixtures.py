@@ -493,3 +493,67 @@ SPELLINGS = [
     (7, "jose muller"), (7, "JOSE MULLER"), (7, "José Müller"),
     (8, "Youssef Zerrouki"), (8, "Yusuf Zerrouki"), (8, "يوسف زروقي"),
 ]
+
+# Spellings of Maghreb and Mashreq transliteration (issue 13, item 11): vowels (ei / ay / ai,
+# ou / u / w), consonants (q / k / c, c / s / ss, dj / j / g, kh / h, ch / sh), doubled letters,
+# and names written split or joined. Invented people, each with near misses around them.
+VARIANT_TARGETS = [
+    make_doc(21, given_name="Zeineb", family_name="Bel Hadj", country="TN"),
+    make_doc(22, given_name="Marouane", family_name="Bouazzaoui", country="MA"),
+    make_doc(23, given_name="Mouloud", family_name="Kacemi", country="DZ"),
+    make_doc(24, given_name="Abdelhaq", family_name="Sellami", country="MA"),
+    make_doc(25, given_name="Moncef", family_name="Ben Yassine", country="TN"),
+    make_doc(26, given_name="Djamila", family_name="Hadjadj", country="DZ"),
+    make_doc(27, native_name="خديجة خليفة", country="LY"),  # Arabic script only
+    make_doc(28, given_name="Chérif", family_name="Hachemi", country="DZ"),
+    make_doc(29, given_name="Nour Eddine", family_name="Bel Kacem", country="MA"),
+    make_doc(30, given_name="Aïcha", family_name="Ammar", country="TN"),
+    make_doc(31, given_name="Houcine", family_name="Ouertani", country="TN"),
+    make_doc(32, given_name="Gamal", family_name="Ragab", country="EG"),
+]
+
+VARIANT_NEAR_MISSES = [
+    make_doc(151, given_name="Zineb", family_name="Belhadi"),
+    make_doc(152, given_name="Zaina", family_name="Hadj"),
+    make_doc(153, given_name="Marwa", family_name="Bouazza"),
+    make_doc(154, given_name="Mourad", family_name="Kassem"),
+    make_doc(155, given_name="Abdelhak", family_name="Salmi"),
+    make_doc(156, given_name="Abdelhamid", family_name="Sellam"),
+    make_doc(157, given_name="Mounir", family_name="Yassin"),
+    make_doc(158, given_name="Jamila", family_name="Hajji"),
+    make_doc(159, given_name="Khalifa", family_name="Haddad"),
+    make_doc(160, given_name="Chérifa", family_name="Hachem"),
+    make_doc(161, given_name="Noureddine", family_name="Benkacem"),
+    make_doc(162, given_name="Nour", family_name="Kacem"),
+    make_doc(163, given_name="Aicha", family_name="Amari"),
+    make_doc(164, given_name="Hocine", family_name="Ourtani"),
+    make_doc(165, given_name="Jamal", family_name="Rajabi"),
+    make_doc(166, given_name="Khadija", family_name="Khalil"),
+]
+
+VARIANT_SPELLINGS = [
+    # ei / ay / ai, and Bel Hadj / Belhadj / Belhaj
+    (21, "Zaynab Belhadj"), (21, "Zainab Bel Hadj"), (21, "Zeinab Belhaj"),
+    # ou / u / w, and doubled letters
+    (22, "Marwan Bouazzaoui"), (22, "Maruan Buazzawi"), (22, "Marouan Bouazaoui"),
+    # ou / u, q / k / c, c / s / ss
+    (23, "Mulud Qasimi"), (23, "Mouloud Kassemi"), (23, "Moulud Qacemi"),
+    # q / k / c, doubled letters, split or joined
+    (24, "Abdelhak Selami"), (24, "Abd El Hac Sellami"), (24, "Abdulhaq Sallami"),
+    # c / s / ss, split or joined
+    (25, "Monsef Benyacine"), (25, "Munsif Ben Yasin"), (25, "Moncef Benyassine"),
+    # dj / j / g (Egyptian g), doubled letters
+    (26, "Jamila Hajjaj"), (26, "Gamila Haggag"), (26, "Djamila Hadjadj"),
+    # kh / h, Latin spellings of an Arabic-only entry
+    (27, "Khadija Khalifa"), (27, "Hadija Halifa"), (27, "Khadidja Khelifa"),
+    # ch / sh
+    (28, "Sherif Hashemi"), (28, "Shareef Hachimi"), (28, "Cherif Hashimi"),
+    # names split or joined
+    (29, "Noureddine Belkacem"), (29, "Nourredine Bel Kacem"), (29, "Nour-Eddine Belkacem"),
+    # ai / ei / a, ch / sh, doubled letters
+    (30, "Aisha Amar"), (30, "Aicha Ammar"), (30, "Aysha Ammar"),
+    # ou / u / w, c / s / ss
+    (31, "Hussein Wertani"), (31, "Houssine Ouertani"), (31, "Husain Wirtani"),
+    # dj / j / g
+    (32, "Jamal Rajab"), (32, "Djamel Redjeb"), (32, "جمال رجب"),
+]

@@ -52,6 +52,17 @@ def test_words_split_on_everything_but_letters_and_digits():
         ["Benali", "Ben Ali", "Bin Ali", "بن علي"],
         ["Khaled", "Khalid", "خالد"],
         ["Chérif", "Sharif", "شريف"],
+        # Maghreb and Mashreq transliteration (issue 13, item 11).
+        ["Zeineb", "Zaynab", "Zainab", "زينب"],  # ei / ay / ai
+        ["Marouane", "Marwan", "Maruan", "مروان"],  # ou / u / w
+        ["Qacem", "Kacem", "Kassem", "Cacem", "قاسم"],  # q / k / c, c / s / ss
+        ["Djamel", "Jamal", "Gamal", "جمال"],  # dj / j / g
+        ["Khadija", "Hadija", "Khadidja", "خديجة"],  # kh / h
+        ["Hachemi", "Hashemi", "هاشمي"],  # ch / sh
+        ["Bennani", "Benani", "بناني"],  # doubled letters
+        ["Belkacem", "Bel Kacem", "Belqacem", "بلقاسم"],  # split or joined
+        ["Noureddine", "Nour Eddine", "Nour-Eddine", "Nourredine"],
+        ["Zine El Abidine", "Zinelabidine", "Zine Elabidine"],
     ],
 )
 def test_spellings_share_a_cross_script_key(spellings):
@@ -61,7 +72,8 @@ def test_spellings_share_a_cross_script_key(spellings):
 
 @pytest.mark.parametrize(
     ("one", "other"),
-    [("Khaled", "Khalil"), ("Ahmed", "Hamid"), ("Youssef", "Yousra"), ("Karim", "Kamal")],
+    [("Khaled", "Khalil"), ("Ahmed", "Hamid"), ("Youssef", "Yousra"), ("Karim", "Kamal"),
+     ("Ghali", "Jalal"), ("Abd El Kader", "Abdallah")],
 )
 def test_different_names_have_different_keys(one, other):
     assert not name_keys(words(one)) & name_keys(words(other))

@@ -124,10 +124,32 @@ def test_a_deleted_index_raises_index_unavailable(new_index, tmp_path):
     with pytest.raises(IndexUnavailable):
         search_index.check()
     with pytest.raises(IndexUnavailable):
-        search_index.suggest("Par")
+        search_index.suggest(SearchQuery(text="Par", per_page=8))
     with pytest.raises(IndexUnavailable):
         search_index.apply([(21, 1, None)])
     assert not search_index.exists()
+
+
+def test_an_index_of_another_schema_version_counts_as_missing(new_index):
+    """An index written by an earlier version (another schema) is not read: the caller rebuilds
+    it, as it does a missing one."""
+    search_index = new_index()
+    search_index.rebuild([make_doc(1, given_name="Leila", family_name="Haddad")], watermark=1)
+    old_name = "gen-1a2b3c-old"  # how an index of schema version 1 was named
+    os.rename(os.path.join(search_index.path, search_index._current_name()),
+              os.path.join(search_index.path, old_name))
+    with open(os.path.join(search_index.path, "CURRENT"), "w", encoding="utf-8") as current:
+        current.write(old_name)
+    search_index.close()
+    assert not search_index.exists()
+    with pytest.raises(IndexUnavailable, match="another version"):
+        search_index.search(SearchQuery(text="Haddad"))
+    with pytest.raises(IndexUnavailable, match="another version"):
+        search_index.apply([(2, 1, None)])
+    search_index.rebuild([make_doc(1, given_name="Leila", family_name="Haddad")], watermark=1)
+    assert search_index.exists()
+    assert names(search_index, "Haddad") == [1]
+    assert not os.path.exists(os.path.join(search_index.path, old_name))
 
 
 def segment_files(search_index):
@@ -149,7 +171,7 @@ def test_a_truncated_segment_raises_index_unavailable(new_index, keep):
         lambda ix: ix.check(),
         lambda ix: ix.search(SearchQuery(text="Parquet", filters={"country": ["MA"]})),
         lambda ix: ix.search(SearchQuery(sort="name")),
-        lambda ix: ix.suggest("Par"),
+        lambda ix: ix.suggest(SearchQuery(text="Par", per_page=8)),
         lambda ix: ix.watermark(),
     ):
         for ix in (fresh, search_index):

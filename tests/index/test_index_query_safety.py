@@ -105,7 +105,9 @@ def test_highlights_are_html_escaped(new_index):
     assert "&lt;b&gt;<mark>script</mark>&lt;/b&gt;" in hit.highlights["notes"]
 
 
-def test_suggest_returns_ids_and_display_names(small):
-    assert small.suggest("Na") == [(1, "Nadia Network")]
-    assert small.suggest("") == []
-    assert small.suggest("*") == [] or all(isinstance(i, int) for i, _ in small.suggest("*"))
+def test_suggest_returns_ids_and_the_total_without_facets(small):
+    found = small.suggest(SearchQuery(text="Na", per_page=8))
+    assert [hit.id for hit in found.hits] == [1]
+    assert found.total == 1 and found.facets == {}
+    assert small.suggest(SearchQuery(text="", per_page=8)).hits == []
+    assert small.suggest(SearchQuery(text="*", per_page=8)).hits == []

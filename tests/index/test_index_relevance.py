@@ -2,19 +2,34 @@
 among hundreds of entries with similar names."""
 
 import pytest
-from index_fixtures import NEAR_MISSES, SPELLINGS, TARGETS, make_doc, synthetic_population
+from index_fixtures import (
+    NEAR_MISSES,
+    SPELLINGS,
+    TARGETS,
+    VARIANT_NEAR_MISSES,
+    VARIANT_SPELLINGS,
+    VARIANT_TARGETS,
+    make_doc,
+    synthetic_population,
+)
 
 from index import SearchQuery
 
 
-@pytest.fixture(scope="module")
-def directory(tmp_path_factory):
+def built(tmp_path_factory, name, docs):
+    """A module's index of ``docs``, closed when the module is done."""
     from index import SearchIndex
 
-    search_index = SearchIndex(str(tmp_path_factory.mktemp("relevance") / "ix"))
-    search_index.rebuild(TARGETS + NEAR_MISSES + synthetic_population(400), watermark=1)
+    search_index = SearchIndex(str(tmp_path_factory.mktemp(name) / "ix"))
+    search_index.rebuild(docs, watermark=1)
     yield search_index
     search_index.close()
+
+
+@pytest.fixture(scope="module")
+def directory(tmp_path_factory):
+    yield from built(tmp_path_factory, "relevance", TARGETS + NEAR_MISSES + VARIANT_TARGETS
+                     + VARIANT_NEAR_MISSES + synthetic_population(400))
 
 
 def top_ids(search_index, text, n=3):
@@ -23,6 +38,13 @@ def top_ids(search_index, text, n=3):
 
 @pytest.mark.parametrize(("expected", "text"), SPELLINGS, ids=[t for _, t in SPELLINGS])
 def test_every_spelling_and_script_finds_the_person_in_the_top_three(directory, expected, text):
+    assert expected in top_ids(directory, text)
+
+
+@pytest.mark.parametrize(("expected", "text"), VARIANT_SPELLINGS,
+                         ids=[t for _, t in VARIANT_SPELLINGS])
+def test_maghreb_and_mashreq_spellings_find_the_person_in_the_top_three(directory, expected,
+                                                                         text):
     assert expected in top_ids(directory, text)
 
 
@@ -93,6 +115,23 @@ def test_last_word_is_a_prefix(directory, text, expected):
     assert expected in top_ids(directory, text)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Abd el ka", 3), ("Abd El Kad", 3), ("Abdul Qa", 3), ("Nour Ed", 29), ("Nour Eddine Bel K", 29),
+     ("Zeineb Bel H", 21)],
+)
+def test_a_name_typed_in_parts_is_the_beginning_of_the_name_written_as_one(directory, text,
+                                                                         expected):
+    assert top_ids(directory, text, 1) == [expected]
+
+
+def test_a_name_typed_in_parts_brings_those_names_before_others(directory):
+    # "Abd el ka": Abdelkader Kaddouri, not Abdelkrim Kaddouri nor the El Idrissis.
+    ids = top_ids(directory, "Abd el ka", n=10)
+    assert ids[0] == 3
+    assert 4 not in ids and 110 not in ids
+
+
 def test_names_weigh_more_than_notes(new_index):
     search_index = new_index()
     search_index.rebuild(
@@ -127,10 +166,9 @@ def test_other_fields_are_searchable(directory):
 def same_key(tmp_path_factory):
     """Mohamed and Mahmoud share the key m-h-m-d; Khaled and Khalil are one letter apart. Family
     names sorting first put the wrong people first if ties were broken by name."""
-    from index import SearchIndex
-
-    search_index = SearchIndex(str(tmp_path_factory.mktemp("same-key") / "ix"))
-    search_index.rebuild(
+    yield from built(
+        tmp_path_factory,
+        "same-key",
         [
             make_doc(1, given_name="Mohamed", family_name="Lahlou", native_name="محمد لحلو"),
             make_doc(2, given_name="Mahmoud", family_name="Alaoui", native_name="محمود العلوي"),
@@ -143,10 +181,7 @@ def same_key(tmp_path_factory):
             make_doc(9, given_name="Khaled", family_name="Zaki"),
             make_doc(10, given_name="Mahmoud", family_name="Bennani"),
         ],
-        watermark=1,
     )
-    yield search_index
-    search_index.close()
 
 
 MOHAMED, MAHMOUD = {1, 3, 5}, {2, 4, 6, 10}
@@ -183,3 +218,45 @@ def test_a_cross_script_key_ranks_above_a_typo_of_another_name(same_key, text):
     ids = ranked(same_key, text)
     assert set(ids[:2]) == {7, 9}, ids
     assert 8 not in ids[:2]
+
+
+@pytest.fixture(scope="module")
+def common_names(tmp_path_factory):
+    """A short, common name among people whose names only resemble it."""
+    yield from built(
+        tmp_path_factory,
+        "common",
+        [
+            make_doc(1, given_name="Ali", family_name="Haddad"),
+            make_doc(2, given_name="Aly", family_name="Hadad"),  # the same name, spelled otherwise
+            make_doc(3, given_name="Alia", family_name="Haddad"),
+            make_doc(4, given_name="Ola", family_name="Haddad"),
+            make_doc(5, given_name="Khalil", family_name="Haddad"),
+            make_doc(6, given_name="Giulia", family_name="Haddad"),
+            make_doc(7, given_name="Leila", family_name="Haddad"),
+            make_doc(8, given_name="Alain", family_name="Hadj"),
+            make_doc(9, given_name="Jalal", family_name="Hadji"),
+            make_doc(10, given_name="Jalal", family_name="Amrani"),
+            make_doc(11, given_name="Gil", family_name="Alves"),
+            make_doc(12, given_name="Jelloul", family_name="Amrani"),
+            *synthetic_population(200),
+        ],
+    )
+
+
+def test_a_short_common_name_does_not_bring_unrelated_people_above_the_right_one(common_names):
+    ids = ranked(common_names, "Ali Haddad")
+    assert ids[0] == 1, ids
+    # Then Ali Haddad spelled otherwise and the names sharing its consonants (Alia, Ola); names
+    # that only share letters (Khalil, Giulia, Leila) are not results at all.
+    assert set(ids[1:4]) == {2, 3, 4}, ids
+    assert not {5, 6, 7} & set(ids), ids
+
+
+def test_a_letter_written_two_ways_does_not_flood_the_results(common_names):
+    # Giulia and Gil share j-l through the g/j of Egyptian spellings (Gamal = Jamal); they stay
+    # below every Jalal and the Jelloul whose name is written with a j.
+    ids = ranked(common_names, "Jalal")
+    assert set(ids[:2]) == {9, 10}, ids
+    assert all(ids.index(other) > ids.index(12) for other in (6, 11) if other in ids), ids
+    assert ranked(common_names, "Jalal Amrani")[:2] == [10, 12]

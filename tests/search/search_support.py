@@ -113,6 +113,49 @@ TARGETS: dict[str, dict] = {
         "specialisms": ["thb"],
         "memberships": [{"network": "emj", "role": "anti-trafficking-subgroup"}],
     },
+    # Maghreb and Mashreq spellings (see test_relevance.VARIANT_SPELLINGS).
+    "zeineb": {
+        "given_name": "Zeineb",
+        "family_name": "Bel Hadj",
+        "country": "TN",
+        "emails": ["z.belhadj@justice.example.tn"],
+        "specialisms": ["som"],
+        "memberships": [{"network": "emj", "role": "contact-point"}],
+    },
+    "noureddine": {
+        "given_name": "Nour Eddine",
+        "family_name": "Bel Kacem",
+        "country": "MA",
+        "emails": ["n.belkacem@justice.example.ma"],
+        "specialisms": ["mla"],
+        "memberships": [{"network": "eurojust", "role": "contact-point"}],
+    },
+    "djamila": {
+        "given_name": "Djamila",
+        "family_name": "Hadjadj",
+        "country": "DZ",
+        "emails": ["d.hadjadj@mjustice.example.dz"],
+        "specialisms": ["asset-recovery"],
+        "memberships": [{"network": "carin", "role": "judicial"}],
+    },
+    "cherif": {
+        "given_name": "Chérif",
+        "family_name": "Ouaddahi",
+        "native_name": "شريف الوضاحي",
+        "country": "DZ",
+        "emails": ["c.ouaddahi@mjustice.example.dz"],
+        "specialisms": ["thb"],
+        "memberships": [{"network": "emj", "role": "contact-point"}],
+    },
+    # Arabic script only.
+    "khadija": {
+        "given_name": "خديجة",
+        "family_name": "القصيري",
+        "country": "LY",
+        "emails": ["k.kasiri@ppo.example.ly"],
+        "specialisms": ["mla"],
+        "memberships": [{"network": "eurojust", "role": "contact-point"}],
+    },
     # Found only by a word of the notes, and a name with markup in it.
     "notes": {
         "given_name": "Ines",

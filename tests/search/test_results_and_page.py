@@ -114,16 +114,6 @@ def test_checked_filters_stay_checked_and_paging_keeps_them(directory, signed_in
     assert "Page 2 of" in second.get_data(as_text=True)
 
 
-def test_suggest_returns_names_for_a_prefix(directory, reader):
-    _, ids, _ = directory
-    body = reader.get("/api/v1/suggest?q=Lahl").get_json()
-    assert body["suggestions"][0] == {"id": ids["mohamed"], "name": "Mohamed Lahlou (محمد لحلو)"}
-    arabic = reader.get("/api/v1/suggest", query_string={"q": "نبيل الإد"}).get_json()
-    assert arabic["suggestions"][0]["id"] == ids["idrissi"]
-    assert reader.get("/api/v1/suggest?q=").get_json() == {"suggestions": []}
-    assert len(reader.get("/api/v1/suggest?q=Ha").get_json()["suggestions"]) <= 8
-
-
 def test_search_needs_a_signed_in_user(directory):
     app, _, _ = directory
     anonymous = app.test_client()

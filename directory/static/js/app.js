@@ -6,72 +6,143 @@
   var summary = document.querySelector("[data-autofocus]");
   if (summary) { summary.focus(); }
 
-  // As-you-type suggestions under the search box.
+  // As-you-type suggestions under the search box, as an ARIA combobox: the focus stays in the
+  // box while the arrow keys move through the options (aria-activedescendant); Enter opens the
+  // chosen one, or searches when none is chosen; Escape closes the list. Each option is one
+  // person: a name, and a second line that tells namesakes apart. The last option leads to all
+  // the results. A status line tells screen readers how many suggestions there are. Texts come
+  // from the server, in the reader's language.
   var input = document.querySelector("input[data-suggest]");
-  if (!input) { return; }
-  var list = document.getElementById("suggestions");
+  if (!input || !input.form) { return; }
+  var form = input.form;
+  var list = document.getElementById(input.getAttribute("aria-controls"));
+  // The list is named by the box's label.
+  var label = input.id && document.querySelector("label[for='" + input.id + "']");
+  if (label) {
+    label.id = label.id || input.id + "-label";
+    list.setAttribute("aria-labelledby", label.id);
+  }
+  var status = document.createElement("div");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  list.parentNode.insertBefore(status, list.nextSibling);
   var timer = null;
   var latest = 0;
+  var active = -1;
+
+  function options() { return Array.prototype.slice.call(list.querySelectorAll("[role=option]")); }
+
+  function choose(index) {
+    var all = options();
+    all.forEach(function (option, position) {
+      option.setAttribute("aria-selected", position === index ? "true" : "false");
+    });
+    active = index;
+    if (index >= 0 && all[index]) {
+      input.setAttribute("aria-activedescendant", all[index].id);
+      all[index].scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
 
   function close() {
     list.hidden = true;
-    list.innerHTML = "";
+    list.textContent = "";
+    active = -1;
+    input.removeAttribute("aria-activedescendant");
     input.setAttribute("aria-expanded", "false");
   }
 
-  function show(items) {
-    list.innerHTML = "";
-    items.forEach(function (item, index) {
-      // The link itself is the option: an option may not hold a focusable link.
-      var li = document.createElement("li");
-      li.setAttribute("role", "none");
-      var link = document.createElement("a");
-      link.setAttribute("role", "option");
-      link.id = "suggestion-" + index;
-      link.href = (input.dataset.entry || "/contact-points/0").replace(/0$/, encodeURIComponent(item.id));
-      link.textContent = item.name;
-      li.appendChild(link);
-      list.appendChild(li);
-    });
-    list.hidden = items.length === 0;
-    input.setAttribute("aria-expanded", items.length ? "true" : "false");
+  // The search the form would make now: the typed text and the filters in force.
+  function query() { return new URLSearchParams(new FormData(form)).toString(); }
+
+  function option(id, href, name, details) {
+    var item = document.createElement("li");
+    item.id = id;
+    item.setAttribute("role", "option");
+    item.setAttribute("aria-selected", "false");
+    item.dataset.href = href;
+    var main = document.createElement("bdi");
+    main.className = "suggestion-name";
+    main.textContent = name;
+    item.appendChild(main);
+    if (details && details.length) {
+      var line = document.createElement("span");
+      line.className = "suggestion-details";
+      details.forEach(function (part, index) {
+        if (index) { line.appendChild(document.createTextNode(" · ")); }
+        var piece = document.createElement("bdi");
+        piece.textContent = part;
+        line.appendChild(piece);
+      });
+      item.appendChild(line);
+    }
+    return item;
   }
+
+  function show(body) {
+    close();
+    var people = body.suggestions || [];
+    var entry = input.dataset.entry || "/contact-points/0";
+    people.forEach(function (person, index) {
+      var href = entry.replace(/0$/, encodeURIComponent(person.id));
+      list.appendChild(option("suggestion-" + index, href, person.name, person.details));
+    });
+    if (people.length && body.see_all) {
+      var all = option("suggestion-all", (form.getAttribute("action") || "") + "?" + query(),
+                       body.see_all);
+      all.className = "suggestion-all";
+      list.appendChild(all);
+    }
+    list.hidden = people.length === 0;
+    input.setAttribute("aria-expanded", people.length ? "true" : "false");
+    status.textContent = body.status || "";
+  }
+
+  function open(item) { if (item) { window.location.assign(item.dataset.href); } }
 
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    var text = input.value.trim();
-    if (text.length < 2) { close(); return; }
+    if (input.value.trim().length < 2) { close(); status.textContent = ""; return; }
     timer = setTimeout(function () {
       var ticket = ++latest;
-      fetch(input.dataset.suggest + "?q=" + encodeURIComponent(text), {
+      fetch(input.dataset.suggest + "?" + query(), {
         credentials: "same-origin", headers: { "Accept": "application/json" }
       }).then(function (response) {
         return response.ok ? response.json() : { suggestions: [] };
       }).then(function (body) {
-        if (ticket === latest) { show(body.suggestions || []); }
+        if (ticket === latest) { show(body); }
       }).catch(close);
     }, 150);
   });
 
   input.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") { close(); }
-    if (event.key === "ArrowDown" && !list.hidden) {
-      var first = list.querySelector("a");
-      if (first) { event.preventDefault(); first.focus(); }
+    var count = options().length;
+    if (event.key === "ArrowDown" && count) {
+      event.preventDefault();
+      if (list.hidden) { list.hidden = false; input.setAttribute("aria-expanded", "true"); }
+      choose(Math.min(active + 1, count - 1));
+    } else if (event.key === "ArrowUp" && !list.hidden && count) {
+      event.preventDefault();
+      choose(active - 1);
+    } else if (event.key === "Enter" && !list.hidden && active >= 0) {
+      event.preventDefault();
+      open(options()[active]);
+    } else if (event.key === "Escape" && !list.hidden) {
+      event.preventDefault();
+      list.hidden = true;
+      choose(-1);
+      input.setAttribute("aria-expanded", "false");
     }
   });
 
-  list.addEventListener("keydown", function (event) {
-    var links = Array.prototype.slice.call(list.querySelectorAll("a"));
-    var index = links.indexOf(document.activeElement);
-    if (event.key === "ArrowDown" && index < links.length - 1) { event.preventDefault(); links[index + 1].focus(); }
-    if (event.key === "ArrowUp") { event.preventDefault(); (index > 0 ? links[index - 1] : input).focus(); }
-    if (event.key === "Escape") { close(); input.focus(); }
+  // A click chooses an option; pressing the mouse on the list keeps the focus in the box.
+  list.addEventListener("mousedown", function (event) { event.preventDefault(); });
+  list.addEventListener("click", function (event) {
+    open(event.target.closest("[role=option]"));
   });
-
-  document.addEventListener("click", function (event) {
-    if (!list.contains(event.target) && event.target !== input) { close(); }
-  });
+  input.addEventListener("blur", close);
 })();
 
 // Logging an initial contact: choosing the matter pre-selects its action plan and the

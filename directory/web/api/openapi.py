@@ -109,11 +109,19 @@ def openapi_document() -> dict[str, Any]:
                             "country", "region", "liaison", "nothing", None]}}}]}),
                               **_errors(400, 401)}}},
             "/suggest": {"get": {
-                "summary": "As-you-type: the best few names for a partial query",
-                "parameters": _query("q"),
+                "summary": "As-you-type: the best few people for a partial query, each once",
+                "description": "The filters of /search apply, so `total` is what the search "
+                               "would show. `details` tells namesakes apart: title, "
+                               "organisation and country (in the reader's language); "
+                               "`see_all` and `status` are texts for the list and for screen "
+                               "readers.",
+                "parameters": _query("q", *FILTERS, "urgent", "verified", array=FILTERS),
                 "responses": {"200": _response("Suggestions", {"type": "object", "properties": {
                     "suggestions": {"type": "array", "items": {"type": "object", "properties": {
-                        "id": {"type": "integer"}, "name": {"type": "string"}}}}}}),
+                        "id": {"type": "integer"}, "name": {"type": "string"},
+                        "details": {"type": "array", "items": {"type": "string"}}}}},
+                    "total": {"type": "integer"}, "see_all": {"type": "string"},
+                    "status": {"type": "string"}}}),
                               **_errors(400, 401)}}},
             "/contact-points": {
                 "get": {"summary": "List entries by id",

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Response, jsonify, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
+from directory.extensions import current_locale
 from directory.services import access_log, commit, contacts, permissions, search, users, vcard
-from directory.services.errors import PermissionDenied, ServiceError
+from directory.services.errors import PermissionDenied
 from directory.services.numbers import parse_whole_number
 from directory.web import reads
 from directory.web.api import actor, blueprint, int_arg, json_body
@@ -43,13 +43,9 @@ def find_counterpart():
 
 @blueprint.get("/suggest")
 def suggest():
-    text = (request.args.get("q") or "").strip()
-    if len(text) > search.MAX_QUERY:
-        raise ServiceError(ngettext("At most %(num)s character.", "At most %(num)s characters.",
-                                    search.MAX_QUERY), {"q": _("Too long.")})
-    suggestions = search.suggest(text)
-    reads.note("suggest", [suggestion["id"] for suggestion in suggestions])
-    return jsonify(suggestions=suggestions)
+    found = search.suggest(search.parse_request(request.args), current_locale())
+    reads.note("suggest", [suggestion["id"] for suggestion in found["suggestions"]])
+    return jsonify(found)
 
 
 @blueprint.get("/contact-points")

@@ -47,6 +47,7 @@ from directory.services.errors import PermissionDenied, ServiceError
 from directory.web.i18n import translate
 from directory.web.imports.forms import ConfirmForm, UploadForm
 from imports import RowError, messages
+from imports.formulas import neutralise
 from imports.messages import N_, Message
 from imports.parse import WHOLE_ROW
 
@@ -406,7 +407,7 @@ def _csv_response(rows: list[list[str]], filename: str) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:
-        writer.writerow([exports.neutralise(str(cell)) for cell in row])
+        writer.writerow([neutralise(str(cell)) for cell in row])
     return Response(("\ufeff" + buffer.getvalue()).encode("utf-8"), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

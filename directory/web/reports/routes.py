@@ -21,6 +21,7 @@ from directory.services import audit, commit, indicators
 from directory.services.errors import ServiceError
 from directory.web.i18n import RTL
 from directory.web.reports.charts import bar_chart
+from imports.formulas import neutralise
 
 blueprint = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -208,9 +209,9 @@ RATE_COLUMNS = (7, 10, 13)  # 1-based: A rate, B rate, rate (in both breakdown l
 def _sheet(book: Workbook, title: str, header: list[str], rows: list[list],
            percent_columns: tuple[int, ...] = RATE_COLUMNS) -> None:
     sheet = book.create_sheet(_sheet_title(title))
-    sheet.append([indicators.neutralise(cell) for cell in header])
+    sheet.append([neutralise(cell) for cell in header])
     for row in rows:
-        sheet.append([indicators.neutralise(cell) for cell in row])
+        sheet.append([neutralise(cell) for cell in row])
     for index, cell in enumerate(header, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(12, min(40, len(str(cell)) + 4))
@@ -246,7 +247,7 @@ def workbook(report: indicators.Report, locale: str) -> bytes:
         numbers = report.total.plan(plan)
         cells.append([plan, numbers["initiated"], numbers["established"], numbers["rate"]])
     for row in cells:
-        summary.append([indicators.neutralise(cell) for cell in row])
+        summary.append([neutralise(cell) for cell in row])
     for row in summary.iter_rows(min_row=11, max_row=12, min_col=4, max_col=4):
         for cell in row:
             cell.number_format = "0.0%"
