@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from directory.extensions import db
 import directory.models  # noqa: F401  (registers the tables on the metadata)
+from directory.extensions import db
 
 connection = context.config.attributes.get("connection")
 if connection is None:

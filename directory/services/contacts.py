@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext, ngettext
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from directory import vocabulary
@@ -34,8 +34,9 @@ from directory.models import (
 )
 from directory.models.contact_point import contact_point_specialism
 from directory.services import audit
-from directory.services.errors import Conflict, NotFound, ValidationFailed
+from directory.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from directory.services.permissions import (
+    can_change_shared,
     can_maintain,
     maintained_networks,
     require_maintain,
@@ -87,10 +88,11 @@ def is_stale(contact_point: ContactPoint, today: date | None = None) -> bool:
     return contact_point.last_verified_on < today - timedelta(days=stale_after_days())
 
 
-def list_contact_points(network: list[str] | None = None, country: list[str] | None = None,
-                        status: list[str] | None = None, page: int = 1, per_page: int = 50
-                        ) -> tuple[int, list[ContactPoint]]:
-    """A plain listing ordered by id; archived entries only when asked for by status."""
+def list_contact_points(actor: User, network: list[str] | None = None,
+                        country: list[str] | None = None, status: list[str] | None = None,
+                        page: int = 1, per_page: int = 50) -> tuple[int, list[ContactPoint]]:
+    """A plain listing ordered by id. Archived entries only when asked for by status, and
+    only those of the networks the actor maintains (all for an administrator)."""
     query = select(ContactPoint.id)
     if network:
         query = query.where(ContactPoint.id.in_(
@@ -102,12 +104,24 @@ def list_contact_points(network: list[str] | None = None, country: list[str] | N
         query = query.where(ContactPoint.status.in_(status))
     else:
         query = query.where(ContactPoint.status != "archived")
+    if status and "archived" in status:
+        query = _archived_only_of_own_networks(actor, query)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     ids = query.order_by(ContactPoint.id).limit(per_page).offset((page - 1) * per_page)
     rows = db.session.scalars(
         contact_point_query().where(ContactPoint.id.in_(ids)).order_by(ContactPoint.id)
     ).all()
     return total or 0, list(rows)
+
+
+def _archived_only_of_own_networks(actor: User, query):
+    allowed = maintained_networks(actor)
+    if allowed is None:
+        return query
+    if not allowed:
+        raise PermissionDenied(gettext("Only those who maintain entries may list archived ones."))
+    return query.where(or_(ContactPoint.status != "archived", ContactPoint.id.in_(
+        select(Membership.contact_point_id).join(Network).where(Network.slug.in_(allowed)))))
 
 
 def contact_point_json(contact_point: ContactPoint, today: date | None = None) -> dict[str, Any]:
@@ -561,10 +575,7 @@ def validate(payload: Any, partial: bool, current_country: str | None = None) ->
     if wanted("memberships"):
         clean["memberships"] = _memberships(payload.get("memberships"), errors)
     if errors:
-        # Nothing half-made may reach the database: drop an organisation created just now.
-        organisation = clean.get("organisation")
-        if organisation is not None and organisation.id is None:
-            db.session.expunge(organisation)
+        _forget_new_organisation(clean)  # nothing half-made may reach the database
         raise ValidationFailed(errors)
     return clean
 
@@ -751,17 +762,13 @@ def update_contact_point(actor: User, contact_point_id: int, payload: Any,
     _require_version(contact_point, version)
     clean = validate(payload, partial=True, current_country=contact_point.country)
     if "memberships" in clean:
-        allowed = maintained_networks(actor)
-        if allowed is not None:
-            before_networks = {m.network.slug: (m.role, m.external_id)
-                               for m in contact_point.memberships}
-            after_networks = {n.slug: (role, ext) for n, role, ext in clean["memberships"]}
-            touched = {slug for slug in set(before_networks) | set(after_networks)
-                       if before_networks.get(slug) != after_networks.get(slug)}
-            for slug in touched:
-                require_network(actor, slug)
-    if "phones" not in clean and "country" in clean and clean["country"] != contact_point.country:
-        pass  # stored numbers are E.164 already; a new country does not change them
+        _require_own_memberships(actor, contact_point, clean["memberships"])
+    if shared_changes(contact_point, clean) and not can_change_shared(
+            actor, contact_point.network_slugs):
+        _forget_new_organisation(clean)
+        raise PermissionDenied(gettext(
+            "This entry is shared with networks you do not maintain: only their "
+            "secretariats and you together may change its details."))
     _check_unique(clean, contact_point.id)
     before = _snapshot(contact_point)
     _apply(contact_point, clean)
@@ -775,9 +782,81 @@ def update_contact_point(actor: User, contact_point_id: int, payload: Any,
     return contact_point
 
 
+def _require_own_memberships(actor: User, contact_point: ContactPoint,
+                             memberships: list[tuple[Network, str, str | None]]) -> None:
+    """A secretariat adds, changes or removes the memberships of its own networks only."""
+    if maintained_networks(actor) is None:
+        return
+    before = {m.network.slug: (m.role, m.external_id) for m in contact_point.memberships}
+    after = {network.slug: (role, external_id) for network, role, external_id in memberships}
+    for slug in set(before) | set(after):
+        if before.get(slug) != after.get(slug):
+            require_network(actor, slug)
+
+
+SHARED_FIELDS = tuple(field for field in EDITABLE_FIELDS if field != "memberships")
+
+
+def _json_value(field: str, value: Any) -> Any:
+    """A validated value in the shape of the entry's JSON."""
+    if field == "organisation":
+        return None if value is None else {"id": value.id, "name": value.name,
+                                           "kind": value.kind}
+    if field == "specialisms":
+        return [specialism.slug for specialism in value]
+    if field == "phones":
+        return [{"number": number, "kind": kind} for number, kind in value]
+    if field == "last_verified_on":
+        return value.isoformat() if value else None
+    return value
+
+
+def shared_changes(contact_point: ContactPoint, clean: dict[str, Any]) -> dict[str, tuple]:
+    """The shared fields (all but the memberships) that `clean` would change:
+    field → (current, new), both in the entry's JSON shape."""
+    current = contact_point_json(contact_point)
+    changes = {}
+    for field in SHARED_FIELDS:
+        if field not in clean:
+            continue
+        new = _json_value(field, clean[field])
+        old = current[field]
+        if field == "organisation":  # one organisation is the same row, or a new one
+            same = (old and old["id"]) == (new and new["id"]) and (
+                new is None or new["id"] is not None)
+        else:
+            same = old == new
+        if not same:
+            changes[field] = (old, new)
+    return changes
+
+
+def _forget_new_organisation(clean: dict[str, Any]) -> None:
+    """Nothing is written: an organisation that validation created just now goes too."""
+    organisation = clean.get("organisation")
+    if organisation is not None and organisation.id is None:
+        db.session.expunge(organisation)
+
+
 def archive_contact_point(actor: User, contact_point_id: int, version: Any = None) -> ContactPoint:
-    return _set_state(actor, contact_point_id, version, "contact_point.archived",
-                      status="archived")
+    """Archive an entry; a secretariat that shares it with networks it does not maintain
+    removes its own networks' memberships only, and the entry stays for the others."""
+    contact_point = get_contact_point(contact_point_id)
+    _require_entry_access(actor, contact_point)
+    if can_change_shared(actor, contact_point.network_slugs):
+        return _set_state(actor, contact_point_id, version, "contact_point.archived",
+                          status="archived")
+    _require_version(contact_point, version)
+    own = maintained_networks(actor) or set()
+    before = _snapshot(contact_point)
+    contact_point.memberships = [membership for membership in contact_point.memberships
+                                 if membership.network.slug not in own]
+    _touch(contact_point)
+    db.session.flush()
+    audit.record(actor, "contact_point.membership_removed", "contact_point", contact_point.id,
+                 audit.diff(before, _snapshot(contact_point)))
+    record_changes([contact_point.id])
+    return contact_point
 
 
 def verify_contact_point(actor: User, contact_point_id: int, version: Any = None) -> ContactPoint:

@@ -41,7 +41,7 @@ from directory.models.import_run import ImportSnapshot
 from directory.services import audit
 from directory.services.contacts import record_changes
 from directory.services.errors import NotFound
-from directory.services.permissions import require_network
+from directory.services.permissions import can_change_shared, maintained_networks, require_network
 from imports import ParsedFile, RowError, UnusableInput, parse_file
 from imports.messages import N_, Label, Localised, Message
 from imports.plan import Directory, Entry, Member, Plan, Planned, make_plan, row_values
@@ -281,7 +281,7 @@ def _import(actor, path, slug, sheet, filename, archive_missing, dry_run, progre
     reading_only = let_others_write and dry_run
     if reading_only:
         db.session.connection(execution_options=READ_ONLY)
-    plan = make_plan(parsed, _directory(network), archive_missing, progress)
+    plan = make_plan(parsed, _directory(network, actor), archive_missing, progress)
     if reading_only:
         db.session.rollback()  # nothing was written; the outcome goes in a new transaction
     run.sha256 = parsed.sha256
@@ -323,7 +323,7 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
         yield items[start:start + size]
 
 
-def _directory(network: Network) -> Directory:
+def _directory(network: Network, actor: User | None) -> Directory:
     session = db.session
     by_external_id = {
         external_id.casefold(): entry_id for external_id, entry_id in session.execute(
@@ -358,6 +358,9 @@ def _directory(network: Network) -> Directory:
                 ImportSnapshot.network_id == network.id,
                 ImportSnapshot.contact_point_id.in_(ids)))},
         specialisms=frozenset(session.scalars(select(Specialism.slug))),
+        # The command line without --as and administrators change shared entries directly.
+        may_change_shared=None if actor is None or maintained_networks(actor) is None
+        else lambda networks: can_change_shared(actor, networks),
     )
 
 
@@ -615,7 +618,7 @@ def _write(actor: User | None, network: Network, plan: Plan, run: ImportRun,
 
     # What this list said about each entry, for the next import of the network.
     snapshots = [(planned.entry_id, planned.digest, planned.row)
-                 for planned in [*plan.created, *changed]] + plan.snapshots
+                 for planned in [*plan.created, *changed, *plan.proposals]] + plan.snapshots
     created = set(created_ids)
     stale = [entry_id for entry_id, _, _ in snapshots if entry_id not in created]
     for chunk in _chunks(stale):
@@ -689,8 +692,6 @@ def get_run(actor: User | None, run_id: int) -> ImportRun:
 
 
 def recent_runs(actor: User, limit: int = 20) -> list[ImportRun]:
-    from directory.services.permissions import maintained_networks
-
     query = select(ImportRun).order_by(ImportRun.id.desc()).limit(limit)
     allowed = maintained_networks(actor)
     if allowed is not None:

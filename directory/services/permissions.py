@@ -43,6 +43,17 @@ def require_maintain(actor: User, networks: Iterable[str] | None = None) -> None
         raise PermissionDenied(_("You may only change entries of the networks you maintain."))
 
 
+def can_change_shared(actor: User, networks: Iterable[str]) -> bool:
+    """May the actor change an entry's shared fields (everything but the memberships) alone?
+    Only when it maintains every network the entry belongs to (SPEC section 2): networks
+    share entries, and one network's secretariat does not overwrite another's."""
+    allowed = maintained_networks(actor)
+    if allowed is None:
+        return True
+    networks = set(networks)
+    return bool(networks) and networks <= allowed
+
+
 def require_network(actor: User, network: str) -> None:
     """For imports, exports and membership changes: one specific network."""
     allowed = maintained_networks(actor)

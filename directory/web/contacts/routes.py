@@ -154,19 +154,22 @@ def edit(contact_point_id: int):
                            if permissions.can_maintain(_actor(), [n.slug])}), status
 
 
-def _state_change(contact_point_id: int, action, message: str):
+def _state_change(contact_point_id: int, action, message):
+    """Run a state change; `message(entry)` says what happened."""
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)
     version = request.form.get("version")
     try:
-        action(_actor(), contact_point_id, int(version) if (version or "").isdigit() else None)
+        entry = action(_actor(), contact_point_id,
+                       int(version) if (version or "").isdigit() else None)
     except Conflict as error:
         rollback()
         flash(error.message, "error")
         return redirect(url_for("contacts.view", contact_point_id=contact_point_id))
+    text = message(entry)
     commit()
-    flash(message, "success")
+    flash(text, "success")
     return redirect(request.form.get("next") if request.form.get("next", "").startswith("/")
                     and not request.form.get("next", "").startswith("//")
                     else url_for("contacts.view", contact_point_id=contact_point_id))
@@ -174,14 +177,17 @@ def _state_change(contact_point_id: int, action, message: str):
 
 @blueprint.post("/<int:contact_point_id>/archive")
 def archive(contact_point_id: int):
-    return _state_change(contact_point_id, contacts.archive_contact_point,
-                         _("The entry is archived."))
+    return _state_change(
+        contact_point_id, contacts.archive_contact_point,
+        lambda entry: _("The entry is archived.") if entry.status == "archived" else _(
+            "The entry is removed from your networks; it stays in the directory for its "
+            "other networks."))
 
 
 @blueprint.post("/<int:contact_point_id>/verify")
 def verify(contact_point_id: int):
     return _state_change(contact_point_id, contacts.verify_contact_point,
-                         _("The entry is marked verified today."))
+                         lambda entry: _("The entry is marked verified today."))
 
 
 @blueprint.get("/<int:contact_point_id>/vcard")
