@@ -39,8 +39,9 @@ from directory.models import (
 from directory.models.contact_point import contact_point_specialism
 from directory.models.import_run import ImportSnapshot
 from directory.services import audit
-from directory.services.contacts import record_changes
+from directory.services.contact_writes import record_changes
 from directory.services.errors import NotFound
+from directory.services.networks import get_network
 from directory.services.permissions import can_change_shared, maintained_networks, require_network
 from imports import ParsedFile, RowError, UnusableInput, parse_file
 from imports.messages import N_, Label, Localised, Message
@@ -217,15 +218,6 @@ def commit_import(report: ImportReport) -> None:
 def network_roles(network: Network) -> dict[str, list[str]]:
     return {role.slug: [label for label in (role.label_en, role.label_fr, role.label_ar)
                         if label] for role in network.roles}
-
-
-def get_network(slug: str) -> Network:
-    network = db.session.scalars(select(Network).where(Network.slug == slug)).first()
-    if network is None:
-        known = ", ".join(db.session.scalars(select(Network.slug).order_by(Network.id)))
-        raise NotFound(gettext("There is no network '%(slug)s' (networks: %(known)s).",
-                               slug=slug, known=known))
-    return network
 
 
 def start_run(actor: User | None, slug: str, filename: str,

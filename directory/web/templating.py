@@ -7,7 +7,7 @@ from flask_babel import format_date as babel_format_date
 from flask_babel import format_decimal, gettext
 
 from directory import vocabulary
-from directory.services import contacts
+from directory.services import contact_queries
 from directory.web.i18n import current_locale
 
 
@@ -64,4 +64,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(facet_label)
     app.add_template_global(page_url)
     app.add_template_global(has_endpoint)
-    app.add_template_global(contacts.is_stale)
+    app.add_template_global(contact_queries.is_stale)

@@ -8,7 +8,7 @@ from flask import Response, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from directory.services import commit, contacts, search, vcard
+from directory.services import commit, contact_json, contact_queries, contacts, search, vcard
 from directory.services.errors import ServiceError
 from directory.web.api import actor, blueprint, int_arg, json_body
 from directory.web.api.openapi import openapi_document
@@ -50,25 +50,25 @@ def suggest():
 def list_entries():
     per_page = int_arg("per_page", 50, 500)
     page = int_arg("page", 1)
-    total, rows = contacts.list_contact_points(
+    total, rows = contact_queries.list_contact_points(
         actor(), network=request.args.getlist("network"),
         country=request.args.getlist("country"), status=request.args.getlist("status"),
         page=page, per_page=per_page)
     return jsonify(total=total, page=page, per_page=per_page,
-                   results=[contacts.contact_point_json(row) for row in rows])
+                   results=[contact_json.contact_point_json(row) for row in rows])
 
 
 @blueprint.get("/contact-points/<int:contact_point_id>")
 def get_entry(contact_point_id: int):
-    return jsonify(contacts.contact_point_json(
-        contacts.get_visible_contact_point(actor(), contact_point_id)))
+    return jsonify(contact_json.contact_point_json(
+        contact_queries.get_visible_contact_point(actor(), contact_point_id)))
 
 
 @blueprint.post("/contact-points")
 def create_entry():
     contact_point, created = contacts.create_contact_point(actor(), json_body())
     commit()
-    response = jsonify(contacts.contact_point_json(contact_point))
+    response = jsonify(contact_json.contact_point_json(contact_point))
     response.status_code = 201 if created else 200
     response.headers["Location"] = url_for("api.get_entry", contact_point_id=contact_point.id)
     return response
@@ -84,7 +84,7 @@ def patch_entry(contact_point_id: int):
     contact_point = contacts.update_contact_point(actor(), contact_point_id, json_body(),
                                                   version=_version_header())
     commit()
-    return jsonify(contacts.contact_point_json(contact_point))
+    return jsonify(contact_json.contact_point_json(contact_point))
 
 
 def _optional_version() -> Any:
@@ -100,19 +100,19 @@ def _optional_version() -> Any:
 def archive_entry(contact_point_id: int):
     contact_point = contacts.archive_contact_point(actor(), contact_point_id, _optional_version())
     commit()
-    return jsonify(contacts.contact_point_json(contact_point))
+    return jsonify(contact_json.contact_point_json(contact_point))
 
 
 @blueprint.post("/contact-points/<int:contact_point_id>/verify")
 def verify_entry(contact_point_id: int):
     contact_point = contacts.verify_contact_point(actor(), contact_point_id, _optional_version())
     commit()
-    return jsonify(contacts.contact_point_json(contact_point))
+    return jsonify(contact_json.contact_point_json(contact_point))
 
 
 @blueprint.get("/contact-points/<int:contact_point_id>/vcard")
 def entry_vcard(contact_point_id: int):
-    contact_point = contacts.get_visible_contact_point(actor(), contact_point_id)
+    contact_point = contact_queries.get_visible_contact_point(actor(), contact_point_id)
     return Response(
         vcard.vcard(contact_point), mimetype="text/vcard",
         headers={"Content-Disposition": f'attachment; filename="contact-point-{contact_point.id}.vcf"'},

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -19,11 +18,18 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import or_, select
 
-from directory.extensions import db
-from directory.models import AuditEntry, ContactPoint, Membership, Network, Specialism
-from directory.services import commit, contacts, permissions, rollback, usage, vcard
+from directory.models import ContactPoint, Network
+from directory.services import (
+    commit,
+    contact_queries,
+    contacts,
+    networks,
+    permissions,
+    rollback,
+    usage,
+    vcard,
+)
 from directory.services.errors import Conflict, ValidationFailed
 from directory.web.contacts.forms import (
     ContactPointForm,
@@ -43,14 +49,9 @@ def _locale() -> str:
     return str(get_locale() or "en")
 
 
-def _networks() -> list[Network]:
-    return list(db.session.scalars(select(Network).order_by(Network.id)))
-
-
 def _form() -> ContactPointForm:
     form = ContactPointForm()
-    form.fill_choices(_locale(), list(db.session.scalars(
-        select(Specialism).order_by(Specialism.position))))
+    form.fill_choices(_locale(), networks.list_specialisms())
     return form
 
 
@@ -76,17 +77,14 @@ def _membership_state(contact_point: ContactPoint | None, networks: list[Network
 
 @blueprint.get("/<int:contact_point_id>")
 def view(contact_point_id: int):
-    contact_point = contacts.get_visible_contact_point(_actor(), contact_point_id)
-    history = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.target_type == "contact_point",
-                                 AuditEntry.target_id == contact_point.id)
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(50)
-    ).all()
+    contact_point = contact_queries.get_visible_contact_point(_actor(), contact_point_id)
+    history = contact_queries.entry_history(contact_point)
     usage.count("view", contact_point.network_slugs)
     commit()
     return render_template(
         "contacts/view.html", contact_point=contact_point,
-        stale=contacts.is_stale(contact_point), may_edit=contacts.may_edit(_actor(), contact_point),
+        stale=contact_queries.is_stale(contact_point),
+        may_edit=contact_queries.may_edit(_actor(), contact_point),
         may_log=permissions.can_log_contacts(_actor()), history=history,
         action_form=FlaskForm())
 
@@ -115,43 +113,40 @@ def _save(form: ContactPointForm, networks: list[Network], contact_point: Contac
 
 @blueprint.route("/new", methods=["GET", "POST"])
 def create():
-    permissions.require_maintain(_actor())
-    networks = [n for n in _networks() if permissions.can_maintain(_actor(), [n.slug])]
+    own = contact_queries.networks_of(_actor())
     form = _form()
     extra_errors: dict[str, str] = {}
     if request.method == "GET":
         form.status.data = "active"
         form.last_verified_on.data = date.today()
     if form.validate_on_submit():
-        saved, extra_errors = _save(form, networks, None)
+        saved, extra_errors = _save(form, own, None)
         if saved is not None:
             return redirect(url_for("contacts.view", contact_point_id=saved.id))
     status = 422 if request.method == "POST" else 200
     return render_template("contacts/edit.html", form=form, contact_point=None,
-                           networks=networks, memberships=_membership_state(None, networks),
+                           networks=own, memberships=_membership_state(None, own),
                            extra_errors=extra_errors), status
 
 
 @blueprint.route("/<int:contact_point_id>/edit", methods=["GET", "POST"])
 def edit(contact_point_id: int):
-    contact_point = contacts.get_contact_point(contact_point_id)
-    permissions.require_maintain(_actor(), contact_point.network_slugs)
-    networks = _networks()
+    contact_point = contact_queries.get_editable_contact_point(_actor(), contact_point_id)
+    every = networks.list_networks()
     form = _form()
     extra_errors: dict[str, str] = {}
     if request.method == "GET":
         fill_form(form, contact_point)
     if form.validate_on_submit():
-        saved, extra_errors = _save(form, networks, contact_point)
+        saved, extra_errors = _save(form, every, contact_point)
         if saved is not None:
             return redirect(url_for("contacts.view", contact_point_id=saved.id))
-        contact_point = contacts.get_contact_point(contact_point_id)
+        contact_point = contact_queries.get_contact_point(contact_point_id)
     status = 422 if request.method == "POST" else 200
     return render_template(
-        "contacts/edit.html", form=form, contact_point=contact_point, networks=networks,
-        memberships=_membership_state(contact_point, networks), extra_errors=extra_errors,
-        editable_networks={n.slug for n in networks
-                           if permissions.can_maintain(_actor(), [n.slug])}), status
+        "contacts/edit.html", form=form, contact_point=contact_point, networks=every,
+        memberships=_membership_state(contact_point, every), extra_errors=extra_errors,
+        editable_networks={n.slug for n in contact_queries.networks_of(_actor())}), status
 
 
 def _state_change(contact_point_id: int, action, message):
@@ -192,7 +187,7 @@ def verify(contact_point_id: int):
 
 @blueprint.get("/<int:contact_point_id>/vcard")
 def download_vcard(contact_point_id: int):
-    contact_point = contacts.get_visible_contact_point(_actor(), contact_point_id)
+    contact_point = contact_queries.get_visible_contact_point(_actor(), contact_point_id)
     return Response(vcard.vcard(contact_point), mimetype="text/vcard", headers={
         "Content-Disposition": f'attachment; filename="contact-point-{contact_point.id}.vcf"'})
 
@@ -200,18 +195,6 @@ def download_vcard(contact_point_id: int):
 @blueprint.get("/stale")
 def stale():
     """Entries to re-verify: those of the networks the user maintains, oldest first."""
-    actor = _actor()
-    permissions.require_maintain(actor)
-    cutoff = date.today() - timedelta(days=int(current_app.config["STALE_AFTER_DAYS"]))
-    query = contacts.contact_point_query().where(
-        ContactPoint.status != "archived",
-        or_(ContactPoint.last_verified_on.is_(None), ContactPoint.last_verified_on < cutoff),
-    )
-    networks = permissions.maintained_networks(actor)
-    if networks is not None:
-        query = query.where(ContactPoint.id.in_(
-            select(Membership.contact_point_id).join(Network).where(Network.slug.in_(networks))))
-    rows = db.session.scalars(
-        query.order_by(ContactPoint.last_verified_on.asc().nulls_first(), ContactPoint.id)
-        .limit(200)).all()
-    return render_template("contacts/stale.html", contact_points=rows, action_form=FlaskForm())
+    return render_template("contacts/stale.html",
+                           contact_points=contact_queries.stale_contact_points(_actor()),
+                           action_form=FlaskForm())

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from directory import vocabulary
 from directory.extensions import db
 from directory.models import Network
-from directory.services import commit, contacts, events, permissions, rollback
+from directory.services import commit, contact_queries, events, permissions, rollback
 from directory.services.errors import Conflict, ValidationFailed
 from directory.web.events.forms import EstablishedForm, LogContactForm, VoidForm, apply_errors
 from directory.web.i18n import current_locale
@@ -44,7 +44,7 @@ def _preselect(form: LogContactForm, contact_point, matters: dict) -> None:
 def log(contact_point_id: int):
     actor = _actor()
     permissions.require_log_contacts(actor)
-    contact_point = contacts.get_contact_point(contact_point_id)
+    contact_point = contact_queries.get_contact_point(contact_point_id)
     if contact_point.status == "archived":
         raise Conflict(_("This entry is archived: find the counterpart's current entry to log "
                          "a contact."))
