@@ -9,10 +9,11 @@ the rows with it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+
+from directory import fields
 
 from . import normalise as norm
 from . import readers
@@ -20,14 +21,11 @@ from .headers import DESCRIPTIONS, ColumnMap, header_score, map_headers, profile
 from .messages import N_, Message, message_of
 from .readers import HEADER_SEARCH_ROWS, ExcelError, Formula, UnusableInput, read_table
 
-# Longest text kept per field: longer is a pasted document or a broken file, not a value.
-MAX_LENGTHS = {"given_name": 200, "family_name": 200, "native_name": 200, "title": 300,
-               "organisation": 300, "city": 200, "address": 1000, "external_id": 100,
-               "notes": 5000, "urgent_instructions": 2000}
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The entry field whose limits a column's text follows (`directory.fields`, like every other
+# way in); a whole-name column follows the family name's.
+_FIELD_OF = {"full_name": "family_name"}
 # The column of a problem with the whole row.
 WHOLE_ROW = N_("(row)")
-TOO_LONG = N_("is %(length)s characters long; at most %(limit)s are allowed")
 
 
 @dataclass(slots=True)
@@ -274,12 +272,10 @@ class _RowBuilder:
             if not pooled:
                 return None
             header, cell = pooled[0]
-            value = _CONTROLS.sub(" ", norm.cell_text(cell)).strip()
-            if canonical not in ("notes", "urgent_instructions", "address"):
-                value = " ".join(value.split())
-            limit = MAX_LENGTHS.get(canonical)
-            if limit and len(value) > limit:
-                error(header, TOO_LONG, length=len(value), limit=limit)
+            value, problem = fields.clean_text(_FIELD_OF.get(canonical, canonical),
+                                               norm.cell_text(cell))
+            if problem is not None:
+                error(header, _message(problem))
             # Titles, organisations and cities repeat down a list: keep one copy of each.
             return self.shared.setdefault(value, value) if value else None
 
@@ -393,11 +389,15 @@ class _RowBuilder:
                     error(header, N_("the date %(date)s is too old to be a verification date"),
                           date=f"{last_verified:%d/%m/%Y}")
 
-        notes_parts = [_CONTROLS.sub(" ", norm.cell_text(cell)).strip()
-                       for _, cell in values("notes")]
-        notes = "\n".join(part for part in notes_parts if part) or None
-        if notes and len(notes) > MAX_LENGTHS["notes"]:
-            error(self.header("notes"), TOO_LONG, length=len(notes), limit=MAX_LENGTHS["notes"])
+        notes, problem = fields.clean_text("notes", "\n".join(
+            norm.cell_text(cell) for _, cell in values("notes")))
+        if problem is not None:
+            error(self.header("notes"), _message(problem))
+        for canonical, items in (("emails", emails), ("phones", [n for n, _ in phones]),
+                                 ("languages", languages), ("specialisms", specialisms)):
+            problem = fields.check_items(canonical, items)
+            if problem is not None:
+                error(self.header(canonical), _message(problem))
 
         if not emails and not external_id and not unreadable & {"emails", "external_id"}:
             column = "emails" if self.columns.has("emails") else "external_id"
@@ -426,7 +426,7 @@ class _RowBuilder:
             organisation=text("organisation"), organisation_kind=organisation_kind,
             country=country or "", city=text("city"), address=text("address"), emails=emails,
             phones=phones, languages=languages, specialisms=specialisms, role=role,
-            urgent=urgent, notes=notes, last_verified=last_verified,
+            urgent=urgent, notes=notes or None, last_verified=last_verified,
             urgent_instructions=text("urgent_instructions"),
         )
         return (None if errors else row), errors
@@ -459,6 +459,10 @@ class _RowBuilder:
                 elif role is None and member is False:
                     role = "contact-point"
         return role
+
+
+def _message(problem: fields.Problem) -> Message:
+    return Message(problem.message, dict(problem.values))
 
 
 def _cut(text: str, limit: int = 60, quote: bool = True) -> str:

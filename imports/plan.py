@@ -175,7 +175,8 @@ class Plan:
         return {"created": len(self.created), "updated": len(self.updated),
                 "memberships_added": len(self.memberships), "unchanged": self.unchanged,
                 "missing": len(self.missing), "archived": archived,
-                "memberships_removed": removed, "proposed": len(self.proposing())}
+                "memberships_removed": removed, "proposed": len(self.proposing()),
+                "proposals_only": len(self.proposals)}
 
     def proposing(self) -> list[Planned]:
         """Every row that proposes a change to a shared entry, in file order."""

@@ -7,10 +7,11 @@ from directory.models.import_run import ImportRun
 from directory.models.initial_contact import DirectoryUse, InitialContact
 from directory.models.network import Network, NetworkRole, Specialism
 from directory.models.organisation import Organisation
+from directory.models.proposal import Proposal
 from directory.models.user import ApiToken, LoginAttempt, User, utcnow
 
 __all__ = [
     "ApiToken", "AuditEntry", "Change", "ChangeCounter", "ContactPoint", "DirectoryUse", "Email",
     "ImportRun", "InitialContact", "LoginAttempt", "Membership", "Network", "NetworkRole",
-    "Organisation", "Phone", "Specialism", "User", "utcnow",
+    "Organisation", "Phone", "Proposal", "Specialism", "User", "utcnow",
 ]

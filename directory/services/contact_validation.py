@@ -7,25 +7,21 @@ payload would change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 from sqlalchemy import func, select
 
-from directory import vocabulary
+from directory import fields, vocabulary
 from directory.extensions import db
 from directory.models import ContactPoint, Network, Organisation, Specialism
 from directory.services.contact_json import contact_point_json
 from directory.services.contact_writes import record_changes
 from directory.services.errors import ValidationFailed
 from imports.normalise import normalise_email, normalise_phone
-
-TEXT_LIMITS = {
-    "given_name": 200, "family_name": 200, "native_name": 300, "title": 300, "city": 200,
-    "address": 500, "urgent_instructions": 2000, "notes": 5000,
-}
-
 
 STATUSES = tuple(vocabulary.STATUSES)
 
@@ -37,33 +33,46 @@ EDITABLE_FIELDS = (
 )
 
 
+def problem_text(problem: fields.Problem) -> str:
+    """A field's problem in the reader's language (the field itself is named by the caller)."""
+    return gettext(problem.message, **problem.values)
+
+
 def _text(value: Any, field: str, errors: dict[str, str], required: bool = False) -> str | None:
+    """A text field as `fields` defines it: normalised, measured, its characters checked."""
     if value is None:
         value = ""
     if not isinstance(value, str):
         errors[field] = gettext("Must be text.")
         return None
-    value = value.strip()
-    if required and not value:
+    text, problem = fields.clean_text(field, value)
+    if problem is not None:
+        errors[field] = problem_text(problem)
+        return None
+    if required and not text:
         errors[field] = gettext("This field is required.")
         return None
-    if len(value) > TEXT_LIMITS.get(field, 300):
-        errors[field] = ngettext("At most %(num)s character.", "At most %(num)s characters.",
-                                 TEXT_LIMITS.get(field, 300))
-        return None
-    return value or None
+    return text or None
 
 
 def _string_list(value: Any, field: str, errors: dict[str, str]) -> list[str] | None:
-    """Lists may come as JSON lists or, from forms, as text with one value a line or `;`."""
+    """Lists may come as JSON lists or, from forms, as text with one value a line or `;`;
+    `fields` says how many values and how long each."""
     if value is None:
         return []
     if isinstance(value, str):
-        value = [part for line in value.replace(";", "\n").splitlines() for part in [line]]
+        value = value.replace(";", "\n").splitlines()
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         errors[field] = gettext("Must be a list of text values.")
         return None
-    return [item.strip() for item in value if item.strip()]
+    items = [" ".join(item.split()) if field == "name_variants" else item.strip()
+             for item in value]
+    items = [item for item in items if item]
+    problem = fields.check_items(field, items)
+    if problem is not None:
+        errors[field] = problem_text(problem)
+        return None
+    return items
 
 
 def _country(value: Any, errors: dict[str, str], field: str = "country") -> str | None:
@@ -97,10 +106,9 @@ def _organisation(value: Any, country: str | None, errors: dict[str, str]) -> Or
     if not isinstance(name, str) or not name.strip():
         errors["organisation"] = gettext("An organisation needs an id or a name.")
         return None
-    name = " ".join(name.split())
-    if len(name) > 300:
-        errors["organisation"] = ngettext("At most %(num)s character.",
-                                          "At most %(num)s characters.", 300)
+    name, problem = fields.clean_text("organisation", name)
+    if problem is not None:
+        errors["organisation"] = problem_text(problem)
         return None
     kind = value.get("kind")
     if kind:
@@ -149,14 +157,36 @@ def _emails(value: Any, errors: dict[str, str]) -> list[str] | None:
 
 
 def _phones(value: Any, country: str | None, errors: dict[str, str]) -> list[tuple[str, str]] | None:
+    items = _phone_items(value, errors)
+    if items is None:
+        return None
+    problem = fields.check_items("phones", [number for number, _ in items])
+    if problem is not None:
+        errors["phones"] = problem_text(problem)
+        return None
+    cleaned: list[tuple[str, str]] = []
+    for text, kind in items:
+        try:
+            number = normalise_phone(text, country)
+        except ValueError:
+            errors["phones"] = gettext("'%(value)s' is not a valid phone number.", value=text)
+            return None
+        if (number, kind) not in cleaned:
+            cleaned.append((number, kind))
+    return cleaned
+
+
+def _phone_items(value: Any, errors: dict[str, str]) -> list[tuple[str, str]] | None:
+    """(number as written, kind) of each phone: a JSON list of {"number", "kind"} (or of
+    numbers), or text with one number a line."""
     if value is None:
         return []
     if isinstance(value, str):
-        value = [{"number": part} for part in value.replace(";", "\n").splitlines() if part.strip()]
+        value = [part for part in value.replace(";", "\n").splitlines() if part.strip()]
     if not isinstance(value, list):
         errors["phones"] = gettext('Must be a list of {"number": "...", "kind": "office"}.')
         return None
-    cleaned: list[tuple[str, str]] = []
+    items = []
     for item in value:
         if isinstance(item, str):
             item = {"number": item}
@@ -168,15 +198,8 @@ def _phones(value: Any, country: str | None, errors: dict[str, str]) -> list[tup
             errors["phones"] = gettext("'%(value)s' is not a phone kind; use one of %(choices)s.",
                                        value=kind, choices=", ".join(vocabulary.PHONE_KINDS))
             return None
-        try:
-            number = normalise_phone(item["number"], country)
-        except ValueError:
-            errors["phones"] = gettext("'%(value)s' is not a valid phone number.",
-                                       value=item["number"])
-            return None
-        if (number, kind) not in cleaned:
-            cleaned.append((number, kind))
-    return cleaned
+        items.append((item["number"].strip(), kind))
+    return items
 
 
 def _codes(value: Any, field: str, vocabulary_name: str, errors: dict[str, str]) -> list[str] | None:
@@ -256,85 +279,97 @@ def _memberships(value: Any, errors: dict[str, str]) -> list[tuple[Network, str,
     networks = {network.slug: network for network in db.session.scalars(select(Network))}
     cleaned: list[tuple[Network, str, str | None]] = []
     for item in value:
-        if not isinstance(item, dict) or not isinstance(item.get("network"), str):
-            errors["memberships"] = gettext('Each membership needs a "network".')
+        problem = _membership_problem(item, networks)
+        if problem is None and any(network.slug == item["network"] for network, _, _ in cleaned):
+            problem = gettext("The network %(network)s is listed twice.",
+                              network=item["network"])
+        external_id, id_problem = _external_id(item.get("external_id") if isinstance(
+            item, dict) else None)
+        problem = problem or id_problem
+        if problem is not None:
+            errors["memberships"] = problem
             return None
-        network = networks.get(item["network"])
-        if network is None:
-            errors["memberships"] = gettext(
-                "'%(value)s' is not a network; use one of %(choices)s.",
-                value=item["network"], choices=", ".join(networks))
-            return None
-        role = item.get("role") or (network.roles[0].slug if network.roles else "")
-        if network.role(role) is None:
-            errors["memberships"] = gettext(
-                "'%(role)s' is not a role of %(network)s; use one of %(choices)s.",
-                role=role, network=network.slug, choices=", ".join(r.slug for r in network.roles))
-            return None
-        external_id = item.get("external_id")
-        if external_id is not None and (not isinstance(external_id, (str, int))
-                                        or isinstance(external_id, bool)):
-            errors["memberships"] = gettext("An external id must be text.")
-            return None
-        external_id = str(external_id).strip() or None if external_id is not None else None
-        if any(existing.slug == network.slug for existing, _, _ in cleaned):
-            errors["memberships"] = gettext("The network %(network)s is listed twice.",
-                                             network=network.slug)
-            return None
-        cleaned.append((network, role, external_id))
+        network = networks[item["network"]]
+        cleaned.append((network, item.get("role") or _default_role(network), external_id))
     return cleaned
 
 
+def _default_role(network: Network) -> str:
+    return network.roles[0].slug if network.roles else ""
+
+
+def _membership_problem(item: Any, networks: dict[str, Network]) -> str | None:
+    if not isinstance(item, dict) or not isinstance(item.get("network"), str):
+        return gettext('Each membership needs a "network".')
+    network = networks.get(item["network"])
+    if network is None:
+        return gettext("'%(value)s' is not a network; use one of %(choices)s.",
+                       value=item["network"], choices=", ".join(networks))
+    role = item.get("role") or _default_role(network)
+    if not isinstance(role, str) or network.role(role) is None:
+        return gettext("'%(role)s' is not a role of %(network)s; use one of %(choices)s.",
+                       role=role, network=network.slug,
+                       choices=", ".join(r.slug for r in network.roles))
+    return None
+
+
+def _external_id(value: Any) -> tuple[str | None, str | None]:
+    """(the network's own id for the entry, or the problem with it)."""
+    if value is None:
+        return None, None
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        return None, gettext("An external id must be text.")
+    text, problem = fields.clean_text("external_id", str(value))
+    return text or None, problem_text(problem) if problem is not None else None
+
+
+def _status(value: Any, errors: dict[str, str]) -> str | None:
+    status = value or "active"
+    if status not in STATUSES:
+        errors["status"] = gettext("'%(value)s' is not a status; use one of %(choices)s.",
+                                   value=status, choices=", ".join(STATUSES))
+        return None
+    return status
+
+
+def _optional_text(field: str, value: Any, errors: dict[str, str], _country: str | None):
+    return _text(value, field, errors)
+
+
+# How each field is cleaned: (value, errors, the entry's country) → clean value.
+_CLEANERS: dict[str, Callable[[Any, dict[str, str], str | None], Any]] = {
+    "given_name": lambda value, errors, _: _text(value, "given_name", errors) or "",
+    "family_name": lambda value, errors, _: _text(value, "family_name", errors, required=True),
+    **{name: partial(_optional_text, name) for name in (
+        "native_name", "title", "city", "address", "urgent_instructions", "notes")},
+    "name_variants": lambda value, errors, _: _string_list(value, "name_variants", errors),
+    "organisation": lambda value, errors, country: _organisation(value, country, errors),
+    "emails": lambda value, errors, _: _emails(value, errors),
+    "phones": lambda value, errors, country: _phones(value, country, errors),
+    "languages": lambda value, errors, _: _codes(value, "languages", "language", errors),
+    "specialisms": lambda value, errors, _: _specialisms(value, errors),
+    "urgent": lambda value, errors, _: _boolean(value, "urgent", errors),
+    "status": lambda value, errors, _: _status(value, errors),
+    "last_verified_on": lambda value, errors, _: _date(value, "last_verified_on", errors),
+    "memberships": lambda value, errors, _: _memberships(value, errors),
+}
+
+
 def validate(payload: Any, partial: bool, current_country: str | None = None) -> dict[str, Any]:
-    """Turn a JSON-like payload into clean values; raise ValidationFailed naming every field."""
+    """Turn a JSON-like payload into clean values; raise ValidationFailed naming every field.
+    `partial`: only the fields present (a PATCH); `current_country`: the entry's, which reads
+    national phone numbers when the payload does not change it."""
     if not isinstance(payload, dict):
         raise ValidationFailed({"": gettext("The body must be a JSON object.")})
-    errors: dict[str, str] = {}
-    unknown = set(payload) - set(EDITABLE_FIELDS) - {"id", "version", "stale"}
-    for field in sorted(unknown):
-        errors[field] = gettext("Unknown field.")
+    errors = {field: gettext("Unknown field.") for field in
+              sorted(set(payload) - set(EDITABLE_FIELDS) - {"id", "version", "stale"})}
     clean: dict[str, Any] = {}
-
-    def wanted(field: str) -> bool:
-        return not partial or field in payload
-
-    if wanted("country"):
+    if not partial or "country" in payload:
         clean["country"] = _country(payload.get("country"), errors)
     country = clean.get("country") or current_country
-    if wanted("family_name"):
-        clean["family_name"] = _text(payload.get("family_name"), "family_name", errors,
-                                     required=True)
-    for field in ("given_name", "native_name", "title", "city", "address",
-                  "urgent_instructions", "notes"):
-        if wanted(field):
-            clean[field] = _text(payload.get(field), field, errors)
-    if wanted("given_name"):
-        clean["given_name"] = clean.get("given_name") or ""
-    if wanted("name_variants"):
-        clean["name_variants"] = _string_list(payload.get("name_variants"), "name_variants", errors)
-    if wanted("organisation"):
-        clean["organisation"] = _organisation(payload.get("organisation"), country, errors)
-    if wanted("emails"):
-        clean["emails"] = _emails(payload.get("emails"), errors)
-    if wanted("phones"):
-        clean["phones"] = _phones(payload.get("phones"), country, errors)
-    if wanted("languages"):
-        clean["languages"] = _codes(payload.get("languages"), "languages", "language", errors)
-    if wanted("specialisms"):
-        clean["specialisms"] = _specialisms(payload.get("specialisms"), errors)
-    if wanted("urgent"):
-        clean["urgent"] = _boolean(payload.get("urgent"), "urgent", errors)
-    if wanted("status"):
-        status = payload.get("status") or "active"
-        if status not in STATUSES:
-            errors["status"] = gettext("'%(value)s' is not a status; use one of %(choices)s.",
-                                       value=status, choices=", ".join(STATUSES))
-        clean["status"] = status
-    if wanted("last_verified_on"):
-        clean["last_verified_on"] = _date(payload.get("last_verified_on"), "last_verified_on",
-                                          errors)
-    if wanted("memberships"):
-        clean["memberships"] = _memberships(payload.get("memberships"), errors)
+    for field, cleaner in _CLEANERS.items():
+        if not partial or field in payload:
+            clean[field] = cleaner(payload.get(field), errors, country)
     if errors:
         forget_new_organisation(clean)  # nothing half-made may reach the database
         raise ValidationFailed(errors)
@@ -344,7 +379,7 @@ def validate(payload: Any, partial: bool, current_country: str | None = None) ->
 SHARED_FIELDS = tuple(field for field in EDITABLE_FIELDS if field != "memberships")
 
 
-def _json_value(field: str, value: Any) -> Any:
+def as_json(field: str, value: Any) -> Any:
     """A validated value in the shape of the entry's JSON."""
     if field == "organisation":
         return None if value is None else {"id": value.id, "name": value.name,
@@ -358,24 +393,54 @@ def _json_value(field: str, value: Any) -> Any:
     return value
 
 
+def _same(field: str, old: Any, new: Any) -> bool:
+    if field == "organisation":  # the same row; a new organisation is a change
+        return (old and old["id"]) == (new and new["id"]) and (
+            new is None or new["id"] is not None)
+    return old == new
+
+
 def shared_changes(contact_point: ContactPoint, clean: dict[str, Any]) -> dict[str, tuple]:
     """The shared fields (all but the memberships) that `clean` would change:
     field → (current, new), both in the entry's JSON shape."""
     current = contact_point_json(contact_point)
     changes = {}
     for field in SHARED_FIELDS:
-        if field not in clean:
+        if field in clean:
+            new = as_json(field, clean[field])
+            if not _same(field, current[field], new):
+                changes[field] = (current[field], new)
+    return changes
+
+
+def offered_changes(contact_point: ContactPoint, clean: dict[str, Any]) -> dict[str, tuple]:
+    """What a new entry's values (a POST for a person already in the directory) would add
+    to the entry: the fields it fills that differ, lists merged (what it adds is added,
+    nothing is removed). Status and verification stay the entry's own."""
+    current = contact_point_json(contact_point)
+    changes = {}
+    for field in SHARED_FIELDS:
+        new = as_json(field, clean.get(field))
+        if field in ("status", "last_verified_on") or new in (None, "", [], False):
             continue
-        new = _json_value(field, clean[field])
         old = current[field]
-        if field == "organisation":  # one organisation is the same row, or a new one
-            same = (old and old["id"]) == (new and new["id"]) and (
-                new is None or new["id"] is not None)
-        else:
-            same = old == new
-        if not same:
+        if isinstance(new, list):
+            new = old + [item for item in new if item not in old]
+        if not _same(field, old, new):
             changes[field] = (old, new)
     return changes
+
+
+def membership_changes(contact_point: ContactPoint,
+                       memberships: list[tuple[Network, str, str | None]]
+                       ) -> dict[str, tuple[dict | None, dict | None]]:
+    """The memberships that differ from the entry's: network slug → (before, after)."""
+    before = {m.network.slug: {"role": m.role, "external_id": m.external_id}
+              for m in contact_point.memberships}
+    after = {network.slug: {"role": role, "external_id": external_id}
+             for network, role, external_id in memberships}
+    return {slug: (before.get(slug), after.get(slug)) for slug in [*before, *after]
+            if before.get(slug) != after.get(slug)}
 
 
 def forget_new_organisation(clean: dict[str, Any]) -> None:

@@ -1,38 +1,40 @@
 """Maintaining contact points: create, update, archive, verify (SPEC sections 2 and 5).
 
-Pages, the API and the importer all come through here, so an entry is validated, permitted,
-versioned, audited and queued for the index in exactly one way. A secretariat changes the
-shared fields of an entry only when it maintains every network of the entry; its own
-networks' memberships always.
+Pages and the API come through here; every change is written by `contact_writes`, the path
+the importer and accepted proposals take too. Who may change what is decided here (with
+`permissions`): a secretariat changes an entry's shared fields (all but the memberships) only
+when it maintains every network of the entry, else its change becomes a proposal to the other
+networks' secretariats; the role and id of its own networks' memberships it always changes;
+archiving a shared entry removes only its own networks' memberships.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import gettext
 
 from directory.extensions import db
-from directory.models import (
-    ContactPoint,
-    Email,
-    Membership,
-    Network,
-    Phone,
-    User,
-    utcnow,
+from directory.models import ContactPoint, Network, Proposal, User
+from directory.services import proposals
+from directory.services.contact_json import contact_point_json
+from directory.services.contact_queries import (
+    email_owners,
+    external_id_owner,
+    get_contact_point,
 )
-from directory.services import audit
-from directory.services.contact_json import audited_state
-from directory.services.contact_queries import email_owners, external_id_owner, get_contact_point
 from directory.services.contact_validation import (
+    EDITABLE_FIELDS,
+    as_json,
     forget_new_organisation,
+    membership_changes,
+    offered_changes,
     shared_changes,
     validate,
 )
-from directory.services.contact_writes import record_changes
-from directory.services.errors import Conflict, PermissionDenied, ValidationFailed
+from directory.services.contact_writes import EntryWrite, write_entries
+from directory.services.errors import Conflict, ValidationFailed
 from directory.services.permissions import (
     can_change_shared,
     maintained_networks,
@@ -41,41 +43,209 @@ from directory.services.permissions import (
 )
 
 
-def _apply(contact_point: ContactPoint, clean: dict[str, Any]) -> None:
-    for field in ("given_name", "family_name", "native_name", "title", "country", "city",
-                  "address", "urgent", "urgent_instructions", "notes", "status",
-                  "last_verified_on"):
-        if field in clean:
-            setattr(contact_point, field, clean[field])
-    if "name_variants" in clean:
-        contact_point.name_variants = clean["name_variants"]
-    if "languages" in clean:
-        contact_point.languages = clean["languages"]
-    if "organisation" in clean:
-        contact_point.organisation = clean["organisation"]
-    if "specialisms" in clean:
-        contact_point.specialisms = clean["specialisms"]
-    if "emails" in clean:
-        existing = {email.address: email for email in contact_point.emails}
-        contact_point.emails = [
-            existing.get(address) or Email(address=address) for address in clean["emails"]
-        ]
-        for position, email in enumerate(contact_point.emails):
-            email.position = position
-    if "phones" in clean:
-        contact_point.phones = [
-            Phone(number=number, kind=kind, position=position)
-            for position, (number, kind) in enumerate(clean["phones"])
-        ]
+class Saved(NamedTuple):
+    """What a create or an update did: the entry as it is now, whether it is new, and the
+    proposal made instead of changing what the actor may not change alone."""
+
+    contact_point: ContactPoint
+    created: bool = False
+    proposal: Proposal | None = None
+
+
+def create_contact_point(actor: User, payload: Any) -> Saved:
+    """Create an entry, or add a network to the existing entry with the same e-mail.
+
+    A person already in the directory who comes with a network they are not yet a member of
+    becomes a new membership of the existing entry, never a duplicate; the details the
+    payload adds or spells differently are applied by those who may change the entry's
+    shared fields, and proposed by others.
+    """
+    clean = validate(payload, partial=False)
+    _require_may_create(actor, clean["memberships"])
+    owners = set(email_owners(clean["emails"]).values())
+    if owners:
+        return _join_existing(actor, get_contact_point(owners.pop(), for_update=True), clean)
+    _check_unique(clean, None)
+    db.session.flush()  # a new organisation's id
+    changes = {field: (None, as_json(field, clean[field]))
+               for field in EDITABLE_FIELDS if field != "memberships"}
+    entry_id = _write(actor, None, changes, _new_memberships(clean["memberships"]),
+                      action="contact_point.created")
+    return Saved(get_contact_point(entry_id), created=True)
+
+
+def _new_memberships(memberships: list[tuple[Network, str, str | None]]
+                     ) -> dict[str, tuple[None, dict]]:
+    return {network.slug: (None, {"role": role, "external_id": external_id})
+            for network, role, external_id in memberships}
+
+
+def _write(actor: User, contact_point: ContactPoint | None, changes: dict[str, tuple],
+           memberships: dict[str, tuple[dict | None, dict | None]] | None = None,
+           action: str = "contact_point.updated", note: dict[str, Any] | None = None) -> int:
+    """One entry through the write path; its memberships audited as whole lists, before
+    and after. The entry's id."""
+    memberships = memberships or {}
+    if memberships:
+        before = contact_point_json(contact_point)["memberships"] if contact_point else []
+        unchanged = (None, {})
+        after = [{**item, **memberships.get(item["network"], unchanged)[1]} for item in before
+                 if memberships.get(item["network"], unchanged)[1] is not None]
+        after += [{"network": slug, **new} for slug, (old, new) in memberships.items()
+                  if old is None and new is not None]
+        changes = {**changes, "memberships": (before or None, after)}
+    [entry_id] = write_entries(actor, [EntryWrite(
+        contact_point.id if contact_point else None, changes, memberships, action=action,
+        note=note or {})])
+    return entry_id
+
+
+def _require_may_create(actor: User, memberships: list[tuple[Network, str, str | None]]) -> None:
+    """A secretariat creates entries of its own networks, and names at least one."""
+    allowed = maintained_networks(actor)
+    if allowed is None:
+        return
+    require_maintain(actor)
+    if not memberships:
+        raise ValidationFailed({"memberships": gettext(
+            "Name at least one of your networks: %(networks)s.",
+            networks=", ".join(sorted(allowed)))})
+    for network, _, _ in memberships:
+        require_network(actor, network.slug)
+
+
+def _join_existing(actor: User, existing: ContactPoint, clean: dict[str, Any]) -> Saved:
+    """Add the payload's new networks to the person's entry; its differing details are
+    applied or proposed."""
+    if existing.status == "archived":
+        raise Conflict(
+            gettext("This person is in the directory as entry %(id)s, which is archived: "
+                    "restore that entry (set its status to active) instead of creating a "
+                    "new one.", id=existing.id),
+            {"emails": gettext("Belongs to the archived entry %(id)s.", id=existing.id)},
+            existing_id=existing.id)
+    have = set(existing.network_slugs)
+    new = [item for item in clean["memberships"] if item[0].slug not in have]
+    if not new:
+        raise Conflict(
+            gettext("This person is already in the directory as entry %(id)s.",
+                    id=existing.id),
+            {"emails": gettext("Already belongs to entry %(id)s.", id=existing.id)},
+            existing_id=existing.id)
+    _check_unique({"memberships": new, "emails": clean["emails"]}, existing.id)
+    offered = offered_changes(existing, clean)
+    direct = can_change_shared(actor, [*have, *(network.slug for network, _, _ in new)])
+    if direct:
+        db.session.flush()  # a new organisation's id
+        offered = offered_changes(existing, clean)
+    else:
+        forget_new_organisation(clean)
+    _write(actor, existing, offered if direct else {}, _new_memberships(new),
+           action="contact_point.membership_added")
+    joined = get_contact_point(existing.id)
+    proposal = None if direct or not offered else proposals.propose_change(actor, joined,
+                                                                             offered)
+    return Saved(joined, proposal=proposal)
+
+
+def update_contact_point(actor: User, contact_point_id: int, payload: Any,
+                         version: Any = None) -> Saved:
+    """Change the fields the payload names. A secretariat's change to the shared fields of
+    an entry it shares with networks it does not maintain becomes a proposal (its own
+    memberships still change)."""
+    contact_point = get_contact_point(contact_point_id, for_update=True)
+    require_maintain(actor, contact_point.network_slugs)
+    if isinstance(payload, dict) and "version" in payload:
+        version = payload["version"]
+    _require_version(contact_point, version)
+    clean = validate(payload, partial=True, current_country=contact_point.country)
+    memberships = {}
     if "memberships" in clean:
-        existing = {membership.network.slug: membership for membership in contact_point.memberships}
-        memberships = []
-        for network, role, external_id in clean["memberships"]:
-            membership = existing.get(network.slug) or Membership(network=network)
-            membership.role = role
-            membership.external_id = external_id
-            memberships.append(membership)
-        contact_point.memberships = memberships
+        memberships = membership_changes(contact_point, clean["memberships"])
+        for slug in memberships:
+            require_network(actor, slug)
+    _check_unique(clean, contact_point.id)
+    changes = shared_changes(contact_point, clean)
+    proposal = None
+    if changes and not can_change_shared(actor, contact_point.network_slugs):
+        forget_new_organisation(clean)
+        proposal = proposals.propose_change(actor, contact_point, changes)
+        changes = {}
+    elif changes:
+        db.session.flush()  # a new organisation's id
+        changes = shared_changes(contact_point, clean)
+    if changes or memberships:
+        _write(actor, contact_point, changes, memberships)
+    return Saved(get_contact_point(contact_point_id), proposal=proposal)
+
+
+def apply_proposal(actor: User, contact_point: ContactPoint, payload: dict[str, Any],
+                   proposal_id: int) -> None:
+    """Apply an accepted proposal's values as the actor's edit (the proposal service has
+    checked who decides and that the fields did not change since)."""
+    clean = validate(payload, partial=True, current_country=contact_point.country)
+    _check_unique(clean, contact_point.id)
+    db.session.flush()  # a new organisation's id
+    _write(actor, contact_point, shared_changes(contact_point, clean),
+           action="contact_point.proposal_accepted", note={"proposal": proposal_id})
+
+
+def remove_memberships(actor: User | None, contact_point: ContactPoint, slugs: list[str],
+                       action: str = "contact_point.membership_removed",
+                       note: dict[str, Any] | None = None) -> None:
+    """Take the entry out of these networks; archived when no network is left."""
+    memberships = {membership.network.slug: ({"role": membership.role,
+                                              "external_id": membership.external_id}, None)
+                   for membership in contact_point.memberships if membership.network.slug in slugs}
+    changes = {}
+    if len(memberships) == len(contact_point.memberships) and contact_point.status != "archived":
+        changes["status"] = (contact_point.status, "archived")
+    _write(actor, contact_point, changes, memberships, action=action, note=note)
+
+
+def archive_contact_point(actor: User, contact_point_id: int, version: Any = None) -> ContactPoint:
+    """Archive an entry; a secretariat that shares it with networks it does not maintain
+    removes its own networks' memberships only, and the entry stays for the others."""
+    contact_point = _for_state_change(actor, contact_point_id, version)
+    if can_change_shared(actor, contact_point.network_slugs):
+        _write(actor, contact_point, {"status": (contact_point.status, "archived")},
+               action="contact_point.archived")
+    else:
+        own = maintained_networks(actor) or set()
+        remove_memberships(actor, contact_point,
+                           [slug for slug in contact_point.network_slugs if slug in own])
+    return get_contact_point(contact_point_id)
+
+
+def verify_contact_point(actor: User, contact_point_id: int, version: Any = None) -> ContactPoint:
+    """Still correct: last verified today. Any network of a shared entry may say so."""
+    contact_point = _for_state_change(actor, contact_point_id, version)
+    old = contact_point_json(contact_point)["last_verified_on"]
+    _write(actor, contact_point, {"last_verified_on": (old, date.today().isoformat())},
+           action="contact_point.verified")
+    return get_contact_point(contact_point_id)
+
+
+def _for_state_change(actor: User, contact_point_id: int, version: Any) -> ContactPoint:
+    contact_point = get_contact_point(contact_point_id, for_update=True)
+    require_maintain(actor, contact_point.network_slugs)
+    _require_version(contact_point, version)
+    return contact_point
+
+
+def _require_version(contact_point: ContactPoint, version: Any) -> None:
+    if version is None:
+        return
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ValidationFailed({"version": gettext("Must be the entry's version number.")})
+    if version != contact_point.version:
+        raise Conflict(
+            gettext("Entry %(id)s was changed by someone else (your version %(version)s, "
+                    "current version %(current)s). Reload it and apply your change again.",
+                    id=contact_point.id, version=version, current=contact_point.version),
+            {"version": gettext("Stale: the current version is %(current)s.",
+                                current=contact_point.version)},
+            existing_id=contact_point.id)
 
 
 def _check_unique(clean: dict[str, Any], contact_point_id: int | None) -> None:
@@ -95,167 +265,3 @@ def _check_unique(clean: dict[str, Any], contact_point_id: int | None) -> None:
                                   "%(id)s.", network=network.slug, external_id=external_id,
                                   id=owner)
                 raise Conflict(message, {"memberships": message}, existing_id=owner)
-
-
-def create_contact_point(actor: User, payload: Any) -> tuple[ContactPoint, bool]:
-    """Create an entry, or add a network to the existing entry with the same e-mail.
-
-    Returns (entry, created). A person already in the directory who comes with a network they
-    are not yet a member of becomes a new membership of the existing entry, never a duplicate.
-    """
-    clean = validate(payload, partial=False)
-    allowed = maintained_networks(actor)
-    requested = [network.slug for network, _, _ in clean["memberships"]]
-    if allowed is not None:
-        require_maintain(actor)
-        if not requested:
-            raise ValidationFailed({"memberships": gettext(
-                "Name at least one of your networks: %(networks)s.",
-                networks=", ".join(sorted(allowed)))})
-        for slug in requested:
-            require_network(actor, slug)
-    owners = set(email_owners(clean["emails"]).values())
-    if owners:
-        existing = get_contact_point(owners.pop())
-        if existing.status == "archived":
-            raise Conflict(
-                gettext("This person is in the directory as entry %(id)s, which is archived: "
-                        "restore that entry (set its status to active) instead of creating a "
-                        "new one.", id=existing.id),
-                {"emails": gettext("Belongs to the archived entry %(id)s.", id=existing.id)},
-                existing_id=existing.id)
-        have = set(existing.network_slugs)
-        new = [item for item in clean["memberships"] if item[0].slug not in have]
-        if not new:
-            raise Conflict(
-                gettext("This person is already in the directory as entry %(id)s.",
-                        id=existing.id),
-                {"emails": gettext("Already belongs to entry %(id)s.", id=existing.id)},
-                existing_id=existing.id)
-        _check_unique({"memberships": new}, existing.id)
-        before = audited_state(existing)
-        for network, role, external_id in new:
-            existing.memberships.append(Membership(network=network, role=role,
-                                                   external_id=external_id))
-        _touch(existing)
-        db.session.flush()
-        audit.record(actor, "contact_point.membership_added", "contact_point", existing.id,
-                     audit.diff(before, audited_state(existing)))
-        record_changes([existing.id])
-        return existing, False
-    _check_unique(clean, None)
-    contact_point = ContactPoint(name_variants=[], languages=[])
-    _apply(contact_point, clean)
-    db.session.add(contact_point)
-    db.session.flush()
-    audit.record(actor, "contact_point.created", "contact_point", contact_point.id,
-                 audit.diff({}, audited_state(contact_point)))
-    record_changes([contact_point.id])
-    return contact_point, True
-
-
-def _touch(contact_point: ContactPoint) -> None:
-    contact_point.version += 1
-    contact_point.updated_at = utcnow()
-
-
-def _require_entry_access(actor: User, contact_point: ContactPoint) -> None:
-    require_maintain(actor, contact_point.network_slugs)
-
-
-def _require_version(contact_point: ContactPoint, version: Any) -> None:
-    if version is None:
-        return
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ValidationFailed({"version": gettext("Must be the entry's version number.")})
-    if version != contact_point.version:
-        raise Conflict(
-            gettext("Entry %(id)s was changed by someone else (your version %(version)s, "
-                    "current version %(current)s). Reload it and apply your change again.",
-                    id=contact_point.id, version=version, current=contact_point.version),
-            {"version": gettext("Stale: the current version is %(current)s.",
-                                current=contact_point.version)},
-            existing_id=contact_point.id)
-
-
-def update_contact_point(actor: User, contact_point_id: int, payload: Any,
-                         version: Any = None) -> ContactPoint:
-    contact_point = get_contact_point(contact_point_id)
-    _require_entry_access(actor, contact_point)
-    if isinstance(payload, dict) and "version" in payload:
-        version = payload["version"]
-    _require_version(contact_point, version)
-    clean = validate(payload, partial=True, current_country=contact_point.country)
-    if "memberships" in clean:
-        _require_own_memberships(actor, contact_point, clean["memberships"])
-    if shared_changes(contact_point, clean) and not can_change_shared(
-            actor, contact_point.network_slugs):
-        forget_new_organisation(clean)
-        raise PermissionDenied(gettext(
-            "This entry is shared with networks you do not maintain: only their "
-            "secretariats and you together may change its details."))
-    _check_unique(clean, contact_point.id)
-    before = audited_state(contact_point)
-    _apply(contact_point, clean)
-    db.session.flush()
-    changes = audit.diff(before, audited_state(contact_point))
-    if changes:
-        _touch(contact_point)
-        db.session.flush()
-        audit.record(actor, "contact_point.updated", "contact_point", contact_point.id, changes)
-        record_changes([contact_point.id])
-    return contact_point
-
-
-def _require_own_memberships(actor: User, contact_point: ContactPoint,
-                             memberships: list[tuple[Network, str, str | None]]) -> None:
-    """A secretariat adds, changes or removes the memberships of its own networks only."""
-    if maintained_networks(actor) is None:
-        return
-    before = {m.network.slug: (m.role, m.external_id) for m in contact_point.memberships}
-    after = {network.slug: (role, external_id) for network, role, external_id in memberships}
-    for slug in set(before) | set(after):
-        if before.get(slug) != after.get(slug):
-            require_network(actor, slug)
-
-
-def archive_contact_point(actor: User, contact_point_id: int, version: Any = None) -> ContactPoint:
-    """Archive an entry; a secretariat that shares it with networks it does not maintain
-    removes its own networks' memberships only, and the entry stays for the others."""
-    contact_point = get_contact_point(contact_point_id)
-    _require_entry_access(actor, contact_point)
-    if can_change_shared(actor, contact_point.network_slugs):
-        return _set_state(actor, contact_point_id, version, "contact_point.archived",
-                          status="archived")
-    _require_version(contact_point, version)
-    own = maintained_networks(actor) or set()
-    before = audited_state(contact_point)
-    contact_point.memberships = [membership for membership in contact_point.memberships
-                                 if membership.network.slug not in own]
-    _touch(contact_point)
-    db.session.flush()
-    audit.record(actor, "contact_point.membership_removed", "contact_point", contact_point.id,
-                 audit.diff(before, audited_state(contact_point)))
-    record_changes([contact_point.id])
-    return contact_point
-
-
-def verify_contact_point(actor: User, contact_point_id: int, version: Any = None) -> ContactPoint:
-    return _set_state(actor, contact_point_id, version, "contact_point.verified",
-                      last_verified_on=date.today())
-
-
-def _set_state(actor: User, contact_point_id: int, version: Any, action: str,
-               **values: Any) -> ContactPoint:
-    contact_point = get_contact_point(contact_point_id)
-    _require_entry_access(actor, contact_point)
-    _require_version(contact_point, version)
-    before = audited_state(contact_point)
-    for field, value in values.items():
-        setattr(contact_point, field, value)
-    _touch(contact_point)
-    db.session.flush()
-    audit.record(actor, action, "contact_point", contact_point.id,
-                 audit.diff(before, audited_state(contact_point)))
-    record_changes([contact_point.id])
-    return contact_point

@@ -6,7 +6,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_decimal, gettext
 
-from directory import vocabulary
+from directory import fields, vocabulary
 from directory.services import contact_queries
 from directory.web.i18n import current_locale
 
@@ -65,3 +65,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(page_url)
     app.add_template_global(has_endpoint)
     app.add_template_global(contact_queries.is_stale)
+    app.add_template_global(fields.LABELS, "field_labels")

@@ -244,8 +244,8 @@ def test_secretariat_edits_a_shared_entry_but_not_the_other_networks_membership(
     entry_id = make.entry(memberships=both)
     url = f"/api/v1/contact-points/{entry_id}"
 
-    # Its details are shared with CARIN: not for EMJ alone to change (tests/proposals).
-    assert client.patch(url, json={"city": "Fès"}).status_code == 403
+    # Its details are shared with CARIN: EMJ proposes, CARIN decides (tests/proposals).
+    assert client.patch(url, json={"city": "Fès"}).status_code == 202
     changed_own = [dict(both[0], role="anti-trafficking-subgroup"), both[1]]
     assert client.patch(url, json={"memberships": changed_own}).status_code == 200
 

@@ -2,7 +2,8 @@
 against an entry of EMJ only ("own"), of EMJ and CARIN ("both") and of CARIN only ("other").
 
 A secretariat changes the shared fields (everything but the memberships) only of entries whose
-every network it maintains; the role and id of its own networks' memberships always.
+every network it maintains, else its change becomes a proposal to the other networks'
+secretariats; the role and id of its own networks' memberships always.
 """
 
 from __future__ import annotations
@@ -34,15 +35,22 @@ def test_adding_a_network_to_another_networks_entry_does_not_hand_it_over(emj, p
         "given_name": "Someone", "family_name": "Else", "country": "FR",
         "emails": ["other@justice.example"], "title": "Impostor",
         "memberships": [{"network": "emj", "role": "contact-point"}]})
-    assert added.status_code in (200, 202)
+    # The membership is added; the differing details are only proposed to CARIN.
+    assert added.status_code == 202
+    assert added.json["id"] == other and added.json["proposal"]["status"] == "pending"
+    assert added.json["proposal"]["changes"]["title"] == {"from": "Prosecutor",
+                                                          "to": "Impostor"}
     entry = read(other)
     assert names(entry) == ["carin", "emj"]
     for field in ("given_name", "family_name", "country", "title", "emails"):
         assert entry[field] == before[field]
-    # Then it may not change the e-mail address, nor archive the entry for everyone.
+    # Then it may not change the e-mail address (it proposes it), nor archive the entry for
+    # everyone (EMJ leaves it).
     patched = emj.patch(f"/api/v1/contact-points/{other}",
                         json={"emails": ["mine@attacker.example"]})
-    assert patched.status_code == 403
+    assert patched.status_code == 202
+    assert patched.json["proposal"]["changes"] == {"emails": {
+        "from": ["other@justice.example"], "to": ["mine@attacker.example"]}}
     assert read(other)["emails"] == ["other@justice.example"]
     deleted = emj.delete(f"/api/v1/contact-points/{other}")
     assert deleted.status_code == 200
@@ -52,11 +60,20 @@ def test_adding_a_network_to_another_networks_entry_does_not_hand_it_over(emj, p
 
 # --- API: patch, delete, verify ------------------------------------------------------------
 
-@pytest.mark.parametrize("kind, expected", [("own", 200), ("both", 403), ("other", 403)])
+@pytest.mark.parametrize("kind, expected", [("own", 200), ("both", 202), ("other", 403)])
 def test_patch_a_shared_field(emj, people, read, kind, expected):
+    version = read(people[kind])["version"]
     response = emj.patch(f"/api/v1/contact-points/{people[kind]}", json={"city": "Tanger"})
     assert response.status_code == expected
-    assert read(people[kind])["city"] == ("Tanger" if expected == 200 else "Rabat")
+    entry = read(people[kind])
+    assert entry["city"] == ("Tanger" if expected == 200 else "Rabat")
+    if expected == 202:  # proposed: the entry is unchanged, the proposer sees it pending
+        assert entry["version"] == version
+        proposal = response.json["proposal"]
+        assert (proposal["changes"], proposal["status"], proposal["source"]) == (
+            {"city": {"from": "Rabat", "to": "Tanger"}}, "pending", "secretariat")
+        mine = emj.get("/api/v1/proposals").json["results"]
+        assert [item["id"] for item in mine] == [proposal["id"]]
 
 
 def test_patch_of_its_own_membership_on_a_shared_entry(emj, people, read):
@@ -130,7 +147,7 @@ def edit_form(browser, entry: dict, **values) -> dict:
     return form
 
 
-@pytest.mark.parametrize("kind, expected", [("own", 302), ("both", 403), ("other", 403)])
+@pytest.mark.parametrize("kind, expected", [("own", 302), ("both", 302), ("other", 403)])
 def test_edit_page(login_as, people, read, kind, expected):
     browser = login_as("secretariat", networks=("emj",))
     entry_id = people[kind]
@@ -140,6 +157,10 @@ def test_edit_page(login_as, people, read, kind, expected):
                             data=edit_form(browser, read(entry_id), city="Tanger"))
     assert response.status_code == expected
     assert read(entry_id)["city"] == ("Tanger" if kind == "own" else "Rabat")
+    if kind == "both":  # proposed, and shown on the entry's page
+        page = browser.get(response.headers["Location"]).get_data(as_text=True)
+        assert "your change is proposed to their secretariats" in page
+        assert "Pending proposals (1)" in page and "Tanger" in page
 
 
 @pytest.mark.parametrize("action", ["archive", "verify"])
@@ -172,27 +193,41 @@ def import_rows(tmp_path) -> list[list[str]]:
              f"{kind}@justice.example", "Contact point"] for kind in ("own", "both", "other")]
 
 
-def check_import_outcome(read, people) -> None:
+def check_import_outcome(api, read, people) -> None:
     own, both, other = (read(people[kind]) for kind in ("own", "both", "other"))
     assert own["title"] == "Chief Prosecutor"
-    for entry in (both, other):  # shared with CARIN: the shared fields stay
+    for entry in (both, other):  # shared with CARIN: the shared fields stay, and are proposed
         assert (entry["title"], entry["given_name"]) == ("Prosecutor", "Amina")
     assert names(other) == ["carin", "emj"]
+    pending = api("secretariat", networks=("carin",)).get(
+        "/api/v1/proposals?status=pending").json["results"]
+    assert sorted(item["contact_point_id"] for item in pending) == sorted(
+        [people["both"], people["other"]])
+    assert {item["source"] for item in pending} == {"import"}
+    assert all(item["changes"]["title"] == {"from": "Prosecutor", "to": "Chief Prosecutor"}
+               for item in pending)
 
 
-def test_import_from_the_command_line(runner, make, people, read, tmp_path):
+def test_import_from_the_command_line(runner, make, api, people, read, tmp_path):
     _, email = make.user("secretariat", networks=("emj",))
     path = write_list(tmp_path / "emj.csv", import_rows(tmp_path))
     result = runner.invoke(args=["import", str(path), "--network", "emj", "--as", email])
     assert result.exit_code == 0, result.output
-    check_import_outcome(read, people)
+    assert "2 changes proposed to entries shared with carin" in result.output
+    check_import_outcome(api, read, people)
 
 
-def test_import_on_the_web(login_as, people, read, tmp_path):
+def test_import_on_the_web(login_as, api, people, read, tmp_path):
     browser = login_as("secretariat", networks=("emj",))
     run_id = upload(browser, write_list(tmp_path / "emj.csv", import_rows(tmp_path)), "emj")
-    assert "Imported." in confirm_upload(browser, run_id)
-    check_import_outcome(read, people)
+    preview = browser.get(f"/imports/{run_id}").get_data(as_text=True)
+    assert "2 changes proposed to entries shared with CARIN contact points" in preview
+    assert "proposed to CARIN contact points: Family name: " in preview
+    assert "Title or function: Prosecutor → Chief Prosecutor" in preview
+    report = confirm_upload(browser, run_id)
+    assert "Imported." in report
+    assert "2 changes proposed to entries shared with CARIN" in report
+    check_import_outcome(api, read, people)
 
 
 # --- archived entries are listed to those who maintain one of their networks ---------------
@@ -219,4 +254,5 @@ def test_archived_listing(api, people, role, networks, listed):
 def test_prosecutors_may_not_list_archived_entries(api, people):
     response = api("prosecutor").get("/api/v1/contact-points?status=archived")
     assert response.status_code == 403
+
 

@@ -8,7 +8,15 @@ from flask import Response, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from directory.services import commit, contact_json, contact_queries, contacts, search, vcard
+from directory.services import (
+    commit,
+    contact_json,
+    contact_queries,
+    contacts,
+    proposals,
+    search,
+    vcard,
+)
 from directory.services.errors import ServiceError
 from directory.web.api import actor, blueprint, int_arg, json_body
 from directory.web.api.openapi import openapi_document
@@ -66,11 +74,22 @@ def get_entry(contact_point_id: int):
 
 @blueprint.post("/contact-points")
 def create_entry():
-    contact_point, created = contacts.create_contact_point(actor(), json_body())
+    saved = contacts.create_contact_point(actor(), json_body())
     commit()
-    response = jsonify(contact_json.contact_point_json(contact_point))
-    response.status_code = 201 if created else 200
-    response.headers["Location"] = url_for("api.get_entry", contact_point_id=contact_point.id)
+    return _saved(saved, 201 if saved.created else 200)
+
+
+def _saved(saved: contacts.Saved, status: int = 200) -> Response:
+    """The entry as it is now; 202 with the proposal when (part of) the change was proposed
+    to the entry's other networks instead of made."""
+    body = contact_json.contact_point_json(saved.contact_point)
+    if saved.proposal is not None:
+        body["proposal"] = proposals.proposal_json(saved.proposal)
+        status = 202
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["Location"] = url_for("api.get_entry",
+                                           contact_point_id=saved.contact_point.id)
     return response
 
 
@@ -81,10 +100,10 @@ def _version_header() -> int | None:
 
 @blueprint.patch("/contact-points/<int:contact_point_id>")
 def patch_entry(contact_point_id: int):
-    contact_point = contacts.update_contact_point(actor(), contact_point_id, json_body(),
-                                                  version=_version_header())
+    saved = contacts.update_contact_point(actor(), contact_point_id, json_body(),
+                                          version=_version_header())
     commit()
-    return jsonify(contact_json.contact_point_json(contact_point))
+    return _saved(saved)
 
 
 def _optional_version() -> Any:

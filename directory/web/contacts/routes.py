@@ -26,6 +26,7 @@ from directory.services import (
     contacts,
     networks,
     permissions,
+    proposals,
     rollback,
     usage,
     vcard,
@@ -79,13 +80,15 @@ def _membership_state(contact_point: ContactPoint | None, networks: list[Network
 def view(contact_point_id: int):
     contact_point = contact_queries.get_visible_contact_point(_actor(), contact_point_id)
     history = contact_queries.entry_history(contact_point)
+    pending = [(proposal, proposals.may_decide(_actor(), proposal))
+               for proposal in proposals.pending_on_entry(_actor(), contact_point)]
     usage.count("view", contact_point.network_slugs)
     commit()
     return render_template(
         "contacts/view.html", contact_point=contact_point,
         stale=contact_queries.is_stale(contact_point),
         may_edit=contact_queries.may_edit(_actor(), contact_point),
-        may_log=permissions.can_log_contacts(_actor()), history=history,
+        may_log=permissions.can_log_contacts(_actor()), history=history, pending=pending,
         action_form=FlaskForm())
 
 
@@ -93,22 +96,26 @@ def _save(form: ContactPointForm, networks: list[Network], contact_point: Contac
     payload = payload_from_form(form, _memberships_from_request(networks))
     try:
         if contact_point is None:
-            saved, created = contacts.create_contact_point(_actor(), payload)
+            saved = contacts.create_contact_point(_actor(), payload)
         else:
             version = int(form.version.data) if (form.version.data or "").isdigit() else None
             saved = contacts.update_contact_point(_actor(), contact_point.id, payload, version)
-            created = False
     except (ValidationFailed, Conflict) as error:
         rollback()
         return None, apply_errors(form, error.fields) or (
             {"": error.message} if isinstance(error, Conflict) else {})
+    entry_id = saved.contact_point.id
     commit()
-    if contact_point is None and not created:
+    if contact_point is None and not saved.created:
         flash(_("This person was already in the directory: the network was added to their entry."),
               "info")
-    else:
+    elif saved.proposal is None:
         flash(_("The entry is saved."), "success")
-    return saved, {}
+    if saved.proposal is not None:
+        flash(_("This entry is shared with networks you do not maintain: your change is "
+                "proposed to their secretariats, and applies once one of them accepts it."),
+              "info")
+    return entry_id, {}
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -122,7 +129,7 @@ def create():
     if form.validate_on_submit():
         saved, extra_errors = _save(form, own, None)
         if saved is not None:
-            return redirect(url_for("contacts.view", contact_point_id=saved.id))
+            return redirect(url_for("contacts.view", contact_point_id=saved))
     status = 422 if request.method == "POST" else 200
     return render_template("contacts/edit.html", form=form, contact_point=None,
                            networks=own, memberships=_membership_state(None, own),
@@ -140,7 +147,7 @@ def edit(contact_point_id: int):
     if form.validate_on_submit():
         saved, extra_errors = _save(form, every, contact_point)
         if saved is not None:
-            return redirect(url_for("contacts.view", contact_point_id=saved.id))
+            return redirect(url_for("contacts.view", contact_point_id=saved))
         contact_point = contact_queries.get_contact_point(contact_point_id)
     status = 422 if request.method == "POST" else 200
     return render_template(
