@@ -39,7 +39,7 @@ def record_many(actor: User | None, rows: list[tuple[str, str, int | None, dict]
               "target_type": target_type, "target_id": target_id, "changes": changes,
               "address": address} for action, target_type, target_id, changes in rows]
     for start in range(0, len(batch), 5000):
-        db.session.execute(insert(AuditEntry), batch[start:start + 5000])
+        db.session.execute(insert(AuditEntry.__table__), batch[start:start + 5000])
 
 
 def diff(before: dict, after: dict) -> dict:

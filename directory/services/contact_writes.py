@@ -101,9 +101,9 @@ def _insert_entries(created: list[EntryWrite], now) -> None:
     for chunk in _chunks(created):
         rows = [{**_NEW_ENTRY, **_column_values(write.changes), "version": 1,
                  "created_at": now, "updated_at": now} for write in chunk]
+        table = ContactPoint.__table__  # Core, not the ORM's bulk insert: a third of the time
         ids = db.session.scalars(
-            insert(ContactPoint).returning(ContactPoint.id, sort_by_parameter_order=True),
-            rows).all()
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all()
         for write, entry_id in zip(chunk, ids, strict=True):
             write.entry_id = entry_id
 
@@ -190,8 +190,7 @@ def _insert(table, rows: list[dict]) -> None:
 def _audited(write: EntryWrite) -> dict[str, Any]:
     """The audit row's changes: each field as [old, new] (a new entry: its filled fields)."""
     if write.action == "contact_point.created":
-        changes = {name: [None, new] for name, (_, new) in write.changes.items()
-                   if new not in (None, "", [], False)}
+        changes = {name: [None, new] for name, (_, new) in write.changes.items() if new}
     else:
         changes = {name: [old, new] for name, (old, new) in write.changes.items()}
     if write.memberships and "memberships" not in changes:
