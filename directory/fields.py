@@ -120,14 +120,14 @@ def clean_text(name: str, value: str) -> tuple[str, Problem | None]:
     """The text of field `name` normalised (see the module's docstring) and its problem, if
     any; an empty result means the field is empty."""
     spec = TEXTS[name]
-    text = _LINE_BREAKS.sub("\n", value).replace("\t", " ")
-    problem = forbidden_character(text)
+    problem = forbidden_character(value)  # tab, CR and LF are white space, not forbidden
     if problem is not None:
-        return text, problem
+        return value, problem
     if spec.multiline:
-        text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
+        text = "\n".join(_SPACES.sub(" ", line).strip()
+                         for line in _LINE_BREAKS.sub("\n", value).split("\n")).strip()
     else:
-        text = " ".join(text.split())
+        text = " ".join(value.split())
     if len(text) > spec.max_length:
         return text, Problem(TOO_LONG, {"length": len(text), "limit": spec.max_length})
     return text, None

@@ -178,6 +178,13 @@ class Plan:
                 "memberships_removed": removed, "proposed": len(self.proposing()),
                 "proposals_only": len(self.proposals)}
 
+    def add(self, planned: Planned) -> None:
+        """A matched row that changes something; one that only proposes is a proposal."""
+        if not planned.changes:
+            planned.action = "propose"
+        {"membership": self.memberships, "update": self.updated,
+         "propose": self.proposals}[planned.action].append(planned)
+
     def proposing(self) -> list[Planned]:
         """Every row that proposes a change to a shared entry, in file order."""
         return sorted((planned for planned in [*self.updated, *self.memberships,
@@ -395,10 +402,7 @@ def make_plan(parsed: ParsedFile, directory: Directory, archive_missing: bool = 
             planned = Planned(row.line, action, target, entry.name, row, changes,
                               digest=row_digest, version=entry.version)
             _set_apart_proposed(planned, entry, directory)
-            if not planned.changes:
-                planned.action = "propose"
-            {"membership": plan.memberships, "update": plan.updated,
-             "propose": plan.proposals}[planned.action].append(planned)
+            plan.add(planned)
         if progress:
             progress("compare", min(start + CHUNK, len(pending)), len(pending))
 

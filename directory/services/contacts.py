@@ -179,6 +179,31 @@ def update_contact_point(actor: User, contact_point_id: int, payload: Any,
     return Saved(get_contact_point(contact_point_id), proposal=proposal)
 
 
+# What the contact point themselves may correct: their details, not their networks, status
+# or verification (confirming is a campaign's "still correct").
+_NOT_FOR_THE_PERSON = ("memberships", "status", "last_verified_on")
+
+
+def propose_correction(contact_point_id: int, payload: Any, proposer: str,
+                       campaign_id: int | None = None) -> Proposal | None:
+    """The contact point themselves correcting their details (from a verification
+    campaign's link): validated like an edit, proposed to the entry's networks'
+    secretariats. None when nothing differs from the entry."""
+    contact_point = get_contact_point(contact_point_id)
+    refused = sorted(set(payload) & set(_NOT_FOR_THE_PERSON)) if isinstance(payload, dict) else []
+    if refused:
+        raise ValidationFailed({field: gettext("Only the network's secretariat changes this.")
+                                for field in refused})
+    clean = validate(payload, partial=True, current_country=contact_point.country)
+    _check_unique(clean, contact_point.id)
+    changes = shared_changes(contact_point, clean)
+    forget_new_organisation(clean)
+    if not changes:
+        return None
+    return proposals.propose_change(None, contact_point, changes, source="contact-point",
+                                    proposer=proposer, campaign_id=campaign_id)
+
+
 def apply_proposal(actor: User, contact_point: ContactPoint, payload: dict[str, Any],
                    proposal_id: int) -> None:
     """Apply an accepted proposal's values as the actor's edit (the proposal service has

@@ -297,15 +297,29 @@ def pending_on_entry(actor: User, contact_point: ContactPoint) -> list[Proposal]
 
 
 def count_to_decide(actor: User) -> int:
-    """How many pending proposals wait for the actor's decision (the menu shows it)."""
+    """How many pending proposals wait for the actor's decision (the menu shows it on every
+    page: read as plain rows, not as proposals with their entries)."""
     allowed = maintained_networks(actor)
-    if allowed == set():
+    pending = select(Proposal.id).where(Proposal.status == "pending")
+    if allowed is None:
+        return db.session.scalar(select(func.count()).select_from(pending.subquery())) or 0
+    if not allowed:
         return 0
-    query = _readable(actor, _query()).where(Proposal.status == "pending")
-    if allowed is not None:
-        query = query.where(or_(Proposal.proposed_by_id.is_(None),
-                                Proposal.proposed_by_id != actor.id))
-    return sum(1 for proposal in db.session.scalars(query) if may_decide(actor, proposal))
+    networks: dict[int, set[str]] = {}
+    on_behalf_of: dict[int, list[str]] = {}
+    for proposal_id, speaks_for, slug in db.session.execute(
+            select(Proposal.id, Proposal.on_behalf_of, Network.slug)
+            .join(Membership, Membership.contact_point_id == Proposal.contact_point_id)
+            .join(Network, Network.id == Membership.network_id)
+            .where(Proposal.status == "pending",
+                   or_(Proposal.proposed_by_id.is_(None), Proposal.proposed_by_id != actor.id),
+                   Proposal.contact_point_id.in_(
+                       select(Membership.contact_point_id).join(Network)
+                       .where(Network.slug.in_(sorted(allowed)))))):
+        networks.setdefault(proposal_id, set()).add(slug)
+        on_behalf_of[proposal_id] = speaks_for or []
+    return sum(1 for proposal_id, slugs in networks.items()
+               if can_decide(actor, slugs, on_behalf_of[proposal_id], None))
 
 
 def count_pending(contact_point_ids: Iterable[int] | None = None) -> int:
@@ -367,6 +381,9 @@ def accept(actor: User, proposal_id: int) -> Proposal:
     proposal = _for_decision(actor, proposal_id)
     contact_point = get_contact_point(proposal.contact_point_id, for_update=True)
     if proposal.kind == "leave":
+        if proposal.network.slug not in contact_point.network_slugs:
+            raise Conflict(gettext("Entry %(id)s is no longer in %(network)s.",
+                                   id=contact_point.id, network=proposal.network.slug))
         contacts.remove_memberships(actor, contact_point, [proposal.network.slug],
                                     "contact_point.proposal_accepted",
                                     {"proposal": [None, proposal.id]})
