@@ -122,6 +122,16 @@ def get_editable_contact_point(actor: User, contact_point_id: int) -> ContactPoi
     return contact_point
 
 
+def deciding_networks(actor: User, contact_point: ContactPoint) -> list[Network]:
+    """The entry's networks the actor does not maintain: when there are any, the actor's
+    changes to the entry's shared details are proposed to their secretariats."""
+    allowed = maintained_networks(actor)
+    if allowed is None:
+        return []
+    return [membership.network for membership in contact_point.memberships
+            if membership.network.slug not in allowed]
+
+
 def networks_of(actor: User) -> list[Network]:
     """The networks whose memberships the actor may add or change (every one for an
     administrator); PermissionDenied for those who maintain none."""

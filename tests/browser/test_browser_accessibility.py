@@ -14,6 +14,8 @@ PAGES = {
     "find-a-counterpart": "/?find=1&country=TN&matter=freezing-confiscation",
     "entry": "/contact-points/{lahlou}",
     "entry-edit": "/contact-points/{lahlou}/edit",
+    "entry-with-proposal": "/contact-points/{shared}",
+    "proposals": "/proposals",
     "entry-new": "/contact-points/new",
     "stale": "/contact-points/stale",
     "log-contact": "/contact-points/{gharbi}/log-contact",

@@ -151,8 +151,10 @@ def edit_form(browser, entry: dict, **values) -> dict:
 def test_edit_page(login_as, people, read, kind, expected):
     browser = login_as("secretariat", networks=("emj",))
     entry_id = people[kind]
-    assert browser.get(f"/contact-points/{entry_id}/edit").status_code == (
-        403 if kind == "other" else 200)
+    form_page = browser.get(f"/contact-points/{entry_id}/edit")
+    assert form_page.status_code == (403 if kind == "other" else 200)
+    assert ("This entry is shared with CARIN contact points: your changes to its details are "
+            "proposed" in form_page.get_data(as_text=True)) == (kind == "both")
     response = browser.post(f"/contact-points/{entry_id}/edit",
                             data=edit_form(browser, read(entry_id), city="Tanger"))
     assert response.status_code == expected

@@ -153,7 +153,8 @@ def edit(contact_point_id: int):
     return render_template(
         "contacts/edit.html", form=form, contact_point=contact_point, networks=every,
         memberships=_membership_state(contact_point, every), extra_errors=extra_errors,
-        editable_networks={n.slug for n in contact_queries.networks_of(_actor())}), status
+        editable_networks={n.slug for n in contact_queries.networks_of(_actor())},
+        deciding=contact_queries.deciding_networks(_actor(), contact_point)), status
 
 
 def _state_change(contact_point_id: int, action, message):
