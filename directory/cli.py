@@ -315,10 +315,13 @@ def import_list(file, network, dry_run, sheet, archive_missing, as_user) -> None
                if archive_missing and not dry_run
                else f"{counts['missing']} missing from the list (kept; --archive-missing "
                     "archives them)")
+    proposed = "".join(f", {number} changes proposed to entries shared with {other}"
+                       for other, number in counts.get("proposed_to", {}).items())
     click.echo(("Dry run, nothing written: " if dry_run else "Imported: ")
                + f"{counts['rows']} rows of {network}: {counts['created']} created, "
-               f"{counts['updated']} updated, {counts['memberships_added']} memberships added, "
-               f"{counts['unchanged']} unchanged, {missing}. Import run {report.run_id}.")
+               f"{counts['updated']} updated, {counts['memberships_added']} memberships added"
+               f"{proposed}, {counts['unchanged']} unchanged, {missing}. "
+               f"Import run {report.run_id}.")
 
 
 @command("export")

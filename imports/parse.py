@@ -9,13 +9,13 @@ the rows with it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from directory import fields
 from directory.vocabulary import fold
 
 from . import normalise as norm
@@ -32,14 +32,11 @@ from .readers import (
     read_table,
 )
 
-# Longest text kept per field: longer is a pasted document or a broken file, not a value.
-MAX_LENGTHS = {"given_name": 200, "family_name": 200, "native_name": 200, "title": 300,
-               "organisation": 300, "city": 200, "address": 1000, "external_id": 100,
-               "notes": 5000, "urgent_instructions": 2000}
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The entry field whose limits a column's text follows (`directory.fields`, like every other
+# way in); a whole-name column follows the family name's.
+_FIELD_OF = {"full_name": "family_name"}
 # The column of a problem with the whole row.
 WHOLE_ROW = N_("(row)")
-TOO_LONG = N_("is %(length)s characters long; at most %(limit)s are allowed")
 
 
 @dataclass(slots=True)
@@ -272,12 +269,10 @@ class _Row:
         if not pooled:
             return None
         header, cell = pooled[0]
-        value = _CONTROLS.sub(" ", norm.cell_text(cell)).strip()
-        if canonical not in ("notes", "urgent_instructions", "address"):
-            value = " ".join(value.split())
-        limit = MAX_LENGTHS.get(canonical)
-        if limit and len(value) > limit:
-            self.error(header, TOO_LONG, length=len(value), limit=limit)
+        value, problem = fields.clean_text(_FIELD_OF.get(canonical, canonical),
+                                           norm.cell_text(cell))
+        if problem is not None:
+            self.error(header, _message(problem))
         # Titles, organisations and cities repeat down a list: keep one copy of each.
         return self.builder.shared.setdefault(value, value) if value else None
 
@@ -348,6 +343,8 @@ class _RowBuilder:
         urgent = self._urgent(row, country, phones)
         last_verified = self._verification_date(row)
         notes = self._notes(row)
+        self._check_counts(row, {"emails": emails, "phones": [number for number, _ in phones],
+                                 "languages": languages, "specialisms": specialisms})
         self._check_identity(row, external_id, emails)
         imported = ImportRow(
             line=line, external_id=external_id, given_name=given_name, family_name=family_name,
@@ -428,13 +425,18 @@ class _RowBuilder:
         return last_verified
 
     def _notes(self, row: _Row) -> str | None:
-        parts = [_CONTROLS.sub(" ", norm.cell_text(cell)).strip()
-                 for _, cell in row.values("notes")]
-        notes = "\n".join(part for part in parts if part) or None
-        if notes and len(notes) > MAX_LENGTHS["notes"]:
-            row.error(self.header("notes"), TOO_LONG, length=len(notes),
-                      limit=MAX_LENGTHS["notes"])
-        return notes
+        notes, problem = fields.clean_text("notes", "\n".join(
+            norm.cell_text(cell) for _, cell in row.values("notes")))
+        if problem is not None:
+            row.error(self.header("notes"), _message(problem))
+        return notes or None
+
+    def _check_counts(self, row: _Row, lists: dict[str, list[str]]) -> None:
+        """Multi-valued columns within the field definition's number of values."""
+        for canonical, items in lists.items():
+            problem = fields.check_items(canonical, items)
+            if problem is not None:
+                row.error(self.header(canonical), _message(problem))
 
     def _check_identity(self, row: _Row, external_id: str | None, emails: list[str]) -> None:
         """An ID or an e-mail recognises the entry at the next import; one person per row: a
@@ -487,6 +489,10 @@ class _RowBuilder:
 def _add_phones(phones: list[tuple[str, str]], found: list[tuple[str, str]]) -> None:
     """Add the numbers not already there (a number counts once, whatever its kind)."""
     phones.extend(phone for phone in found if all(phone[0] != number for number, _ in phones))
+
+
+def _message(problem: fields.Problem) -> Message:
+    return Message(problem.message, dict(problem.values))
 
 
 def _cut(text: str, limit: int = 60, quote: bool = True) -> str:

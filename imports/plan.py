@@ -22,6 +22,10 @@ How a row changes an entry ("only what the list says"):
 - Lists (e-mails, phones, languages, specialisms) merge: what the list adds is added, what this
   network removed since its last list is removed, what others added stays.
 - The last-verified date only moves forward.
+- An entry the importing network shares with networks the importer does not maintain keeps
+  its shared fields: the row adds or updates only the membership (and the last-verified
+  date), and what it would change in the shared fields is set apart as `proposed`, for the
+  other networks' secretariats to decide (`Directory.may_change_shared` says who may).
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ from .parse import ImportRow, ParsedFile, RowError
 SCALARS = ("given_name", "family_name", "native_name", "title", "organisation", "country",
            "city", "address", "notes", "urgent_instructions", "urgent")
 LISTS = ("emails", "phones", "languages", "specialisms")
+# What a row may only propose for an entry shared with networks the importer does not maintain.
+SHARED = (*SCALARS, *LISTS, "status")
 # Canonical columns (headers._SYNONYMS) that give each field of a row.
 FIELD_COLUMNS = {
     "external_id": ("external_id",),
@@ -117,6 +123,8 @@ class Directory:
     load_snapshots: Callable[[list[int]], dict[int, dict[str, Any]]]
     # Specialism slugs the directory knows (an administrator may have retired one).
     specialisms: frozenset[str] | None = None
+    # Given an entry's networks, may this import change its shared fields itself? None: yes.
+    may_change_shared: Callable[[Iterable[str]], bool] | None = None
 
 
 @dataclass(slots=True)
@@ -125,13 +133,17 @@ class Planned:
     row itself says everything."""
 
     line: int
-    action: str  # create | update | membership
+    action: str  # create | update | membership | propose (nothing but a proposal)
     entry_id: int | None
     name: str
     row: ImportRow
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     digest: str = ""
     version: int = 0
+    # Shared fields the row would change in an entry shared with networks the importer does
+    # not maintain (field → (old, new)), and those networks.
+    proposed: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    shared_with: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -150,6 +162,8 @@ class Plan:
     created: list[Planned] = field(default_factory=list)
     updated: list[Planned] = field(default_factory=list)
     memberships: list[Planned] = field(default_factory=list)
+    # Rows whose only outcome is a proposal to the entry's other networks.
+    proposals: list[Planned] = field(default_factory=list)
     unchanged: int = 0
     # Unchanged rows whose snapshot is missing or out of date: (entry id, digest, row).
     snapshots: list[tuple[int, str, ImportRow]] = field(default_factory=list)
@@ -163,11 +177,33 @@ class Plan:
         return {"created": len(self.created), "updated": len(self.updated),
                 "memberships_added": len(self.memberships), "unchanged": self.unchanged,
                 "missing": len(self.missing), "archived": archived,
-                "memberships_removed": removed}
+                "memberships_removed": removed, "proposed": len(self.proposing()),
+                "proposals_only": len(self.proposals)}
+
+    def add(self, planned: Planned) -> None:
+        """A matched row that changes something; one that only proposes is a proposal."""
+        if not planned.changes:
+            planned.action = "propose"
+        {"membership": self.memberships, "update": self.updated,
+         "propose": self.proposals}[planned.action].append(planned)
+
+    def proposing(self) -> list[Planned]:
+        """Every row that proposes a change to a shared entry, in file order."""
+        return sorted((planned for planned in [*self.updated, *self.memberships,
+                                               *self.proposals] if planned.proposed),
+                      key=lambda planned: planned.line)
+
+    def proposed_to(self) -> dict[str, int]:
+        """How many rows propose changes to entries shared with each other network."""
+        counts: dict[str, int] = {}
+        for planned in self.proposing():
+            for network in planned.shared_with:
+                counts[network] = counts.get(network, 0) + 1
+        return counts
 
     def changes(self) -> Iterable[Planned]:
-        """Every row that changes something, in file order."""
-        return sorted([*self.created, *self.updated, *self.memberships],
+        """Every row that changes or proposes something, in file order."""
+        return sorted([*self.created, *self.updated, *self.memberships, *self.proposals],
                       key=lambda planned: planned.line)
 
 
@@ -366,7 +402,8 @@ def make_plan(parsed: ParsedFile, directory: Directory, archive_missing: bool = 
                 continue
             planned = Planned(row.line, action, target, entry.name, row, changes,
                               digest=row_digest, version=entry.version)
-            (plan.memberships if action == "membership" else plan.updated).append(planned)
+            _set_apart_proposed(planned, entry, directory)
+            plan.add(planned)
         if progress:
             progress("compare", min(start + CHUNK, len(pending)), len(pending))
 
@@ -405,6 +442,18 @@ def _match(row: ImportRow, directory: Directory) -> tuple[int | None, int | None
             N_("the e-mails belong to different entries (%(owners)s): one row must "
                "describe one person"), owners=described)
     return None, next(iter(owners), None), None
+
+
+def _set_apart_proposed(planned: Planned, entry: Entry, directory: Directory) -> None:
+    """Move the shared fields' changes of a shared entry to `planned.proposed` when the
+    importer may not change them itself."""
+    networks = {*entry.memberships, directory.network}
+    if directory.may_change_shared is None or directory.may_change_shared(networks):
+        return
+    planned.proposed = {name: planned.changes.pop(name) for name in list(planned.changes)
+                        if name in SHARED}
+    if planned.proposed:
+        planned.shared_with = tuple(sorted(networks - {directory.network}))
 
 
 def _row_name(row: ImportRow) -> str:

@@ -114,9 +114,9 @@ class Factory:
         payload.update(values)
         with self.app.app_context():
             admin = self._admin()
-            contact_point, _ = contacts.create_contact_point(admin, payload)
+            entry_id = contacts.create_contact_point(admin, payload).contact_point.id
             commit()
-            return contact_point.id
+            return entry_id
 
     def _admin(self):
         admin = users.find_user("factory-admin@users.example")

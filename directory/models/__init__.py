@@ -8,10 +8,12 @@ from directory.models.import_run import ImportRun
 from directory.models.initial_contact import DirectoryUse, InitialContact
 from directory.models.network import Network, NetworkRole, Specialism
 from directory.models.organisation import Organisation
+from directory.models.proposal import Proposal
 from directory.models.user import ApiToken, LoginAttempt, RecoveryCode, User, utcnow
 
 __all__ = [
     "AccessLogEntry", "ApiToken", "AuditEntry", "Change", "ChangeCounter", "ContactPoint",
-    "DirectoryUse", "Email", "ImportRun", "InitialContact", "LoginAttempt", "Membership", "Network", "NetworkRole",
-    "Organisation", "Phone", "RecoveryCode", "Specialism", "User", "utcnow",
+    "DirectoryUse", "Email", "ImportRun", "InitialContact", "LoginAttempt", "Membership",
+    "Network", "NetworkRole", "Organisation", "Phone", "Proposal", "RecoveryCode", "Specialism",
+    "User", "utcnow",
 ]

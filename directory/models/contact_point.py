@@ -1,6 +1,7 @@
 """Contact points: people (or functional mailboxes) reachable for cooperation.
 
-One person in several networks is one contact point with one membership per network.
+One person in several networks is one contact point with one membership per network. Column
+sizes come from `directory.fields`, which every way in checks values against.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from directory.extensions import db
+from directory.fields import EMAIL_LENGTH, PHONE_NUMBER_LENGTH, TEXTS
 from directory.models.network import Network, Specialism
 from directory.models.organisation import Organisation
 from directory.models.user import utcnow
@@ -27,15 +29,15 @@ contact_point_specialism = Table(
 
 class ContactPoint(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    given_name: Mapped[str] = mapped_column(String(200), default="")
-    family_name: Mapped[str] = mapped_column(String(200), index=True)
-    native_name: Mapped[str | None] = mapped_column(String(300))
+    given_name: Mapped[str] = mapped_column(String(TEXTS["given_name"].max_length), default="")
+    family_name: Mapped[str] = mapped_column(String(TEXTS["family_name"].max_length), index=True)
+    native_name: Mapped[str | None] = mapped_column(String(TEXTS["native_name"].max_length))
     name_variants: Mapped[list[str]] = mapped_column(JSON, default=list)
-    title: Mapped[str | None] = mapped_column(String(300))
+    title: Mapped[str | None] = mapped_column(String(TEXTS["title"].max_length))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     country: Mapped[str] = mapped_column(String(2), index=True)
-    city: Mapped[str | None] = mapped_column(String(200))
-    address: Mapped[str | None] = mapped_column(String(500))
+    city: Mapped[str | None] = mapped_column(String(TEXTS["city"].max_length))
+    address: Mapped[str | None] = mapped_column(String(TEXTS["address"].max_length))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     urgent: Mapped[bool] = mapped_column(default=False)
     urgent_instructions: Mapped[str | None] = mapped_column(Text)
@@ -75,7 +77,7 @@ class Email(db.Model):
         ForeignKey("contact_point.id", ondelete="CASCADE"), index=True
     )
     # Stored lower-cased: an e-mail identifies one person across the networks' lists.
-    address: Mapped[str] = mapped_column(String(320), unique=True)
+    address: Mapped[str] = mapped_column(String(EMAIL_LENGTH), unique=True)
     position: Mapped[int] = mapped_column(default=0)
     contact_point: Mapped[ContactPoint] = relationship(back_populates="emails")
 
@@ -85,7 +87,7 @@ class Phone(db.Model):
     contact_point_id: Mapped[int] = mapped_column(
         ForeignKey("contact_point.id", ondelete="CASCADE"), index=True
     )
-    number: Mapped[str] = mapped_column(String(32))  # E.164
+    number: Mapped[str] = mapped_column(String(PHONE_NUMBER_LENGTH))  # E.164
     kind: Mapped[str] = mapped_column(String(20), default="office")
     position: Mapped[int] = mapped_column(default=0)
     contact_point: Mapped[ContactPoint] = relationship(back_populates="phones")
@@ -103,6 +105,6 @@ class Membership(db.Model):
     )
     network_id: Mapped[int] = mapped_column(ForeignKey("network.id"), index=True)
     role: Mapped[str] = mapped_column(String(60))
-    external_id: Mapped[str | None] = mapped_column(String(120))
+    external_id: Mapped[str | None] = mapped_column(String(TEXTS["external_id"].max_length))
     contact_point: Mapped[ContactPoint] = relationship(back_populates="memberships")
     network: Mapped[Network] = relationship(lazy="joined")

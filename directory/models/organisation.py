@@ -6,6 +6,7 @@ from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from directory.extensions import db
+from directory.fields import TEXTS
 
 
 class Organisation(db.Model):
@@ -13,7 +14,7 @@ class Organisation(db.Model):
     __table_args__ = (UniqueConstraint("country", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(TEXTS["organisation"].max_length))
     native_name: Mapped[str | None] = mapped_column(String(300))
     country: Mapped[str] = mapped_column(String(2), index=True)
     kind: Mapped[str | None] = mapped_column(String(40))

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from directory.extensions import db
 from directory.models import AccessLogEntry, ContactPoint, User, utcnow
-from directory.services.contacts import get_contact_point
+from directory.services.contact_queries import get_contact_point
 from directory.services.permissions import require_admin
 
 PER_PAGE = 100

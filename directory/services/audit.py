@@ -6,9 +6,11 @@ from __future__ import annotations
 from contextvars import ContextVar
 
 from flask_babel import gettext
+from sqlalchemy import insert
 
+from directory import fields
 from directory.extensions import db
-from directory.models import AuditEntry, User
+from directory.models import AuditEntry, User, utcnow
 from imports.messages import N_
 
 # --- plain words for the trail ---------------------------------------------------------------
@@ -22,6 +24,10 @@ ACTION_LABELS = {
     "contact_point.membership_removed": N_("Left a network"),
     "contact_point.archived": N_("Entry archived"),
     "contact_point.verified": N_("Marked verified"),
+    "contact_point.change_proposed": N_("Change proposed"),
+    "contact_point.leave_proposed": N_("Leaving a network proposed"),
+    "contact_point.proposal_accepted": N_("Proposal accepted"),
+    "contact_point.proposal_rejected": N_("Proposal rejected"),
     "initial_contact.logged": N_("Initial contact logged"),
     "initial_contact.established": N_("Contact marked established"),
     "initial_contact.voided": N_("Initial contact voided"),
@@ -50,20 +56,8 @@ ACTION_LABELS = {
     "specialism.updated": N_("Specialism changed"),
 }
 # Fields by the names the trail (and an import's change report) uses for them: the entry form's
-# labels. `last_verified`, `organisation_kind`, `role` and `external_id` are the importer's.
-FIELD_LABELS = {
-    "given_name": N_("Given name"), "family_name": N_("Family name"),
-    "native_name": N_("Name in native script"),
-    "name_variants": N_("Other spellings of the name"), "title": N_("Title or function"),
-    "organisation": N_("Organisation"), "organisation_kind": N_("Kind of organisation"),
-    "country": N_("Country"), "city": N_("City"), "address": N_("Address"),
-    "notes": N_("Notes"), "urgent": N_("Available 24/7 for urgent requests"),
-    "urgent_instructions": N_("How to reach them urgently"),
-    "emails": N_("E-mail addresses"), "phones": N_("Phones"), "languages": N_("Languages"),
-    "specialisms": N_("Specialisms"), "last_verified_on": N_("Last verified on"),
-    "last_verified": N_("Last verified on"), "status": N_("Status"),
-    "memberships": N_("Networks"), "role": N_("Role"), "external_id": N_("ID in the network"),
-}
+# labels, from the one field definition; `last_verified` is the importer's name for one.
+FIELD_LABELS = {**fields.LABELS, "last_verified": fields.LABELS["last_verified_on"]}
 # Recorded with a change but not a field of it: the import that made the change.
 IMPORT_RUN = "import_run"
 
@@ -94,6 +88,20 @@ def record(actor: User | None, action: str, target_type: str = "", target_id: in
     )
     db.session.add(entry)
     return entry
+
+
+def record_many(actor: User | None, rows: list[tuple[str, str, int | None, dict]],
+                actor_label: str | None = None) -> None:
+    """Many audit rows at once, (action, target type, target id, changes) each: an import
+    writes thousands, and one statement per few thousand rows keeps that cheap."""
+    now, address = utcnow(), current_address.get()
+    user_id = actor.id if actor is not None else None
+    label = actor_label or (actor.email if actor is not None else "system")
+    batch = [{"at": now, "user_id": user_id, "actor": label, "action": action,
+              "target_type": target_type, "target_id": target_id, "changes": changes,
+              "address": address} for action, target_type, target_id, changes in rows]
+    for start in range(0, len(batch), 5000):
+        db.session.execute(insert(AuditEntry.__table__), batch[start:start + 5000])
 
 
 def diff(before: dict, after: dict) -> dict:

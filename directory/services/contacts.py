@@ -1,731 +1,261 @@
-"""Maintaining contact points: validation, create, patch, archive, verify, and their JSON shape.
+"""Maintaining contact points: create, update, archive, verify (SPEC sections 2 and 5).
 
-Pages, the API and the importer all come through here, so an entry is validated, permitted,
-versioned, audited and queued for the index in exactly one way.
+Pages and the API come through here; every change is written by `contact_writes`, the path
+the importer and accepted proposals take too. Who may change what is decided here (with
+`permissions`): a secretariat changes an entry's shared fields (all but the memberships) only
+when it maintains every network of the entry, else its change becomes a proposal to the other
+networks' secretariats; the role and id of its own networks' memberships it always changes;
+archiving a shared entry removes only its own networks' memberships.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Iterable
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
+from typing import Any, NamedTuple
 
-from flask import current_app
-from flask_babel import gettext, ngettext
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from flask_babel import gettext
 
-from directory import vocabulary
 from directory.extensions import db
-from directory.models import (
-    Change,
-    ChangeCounter,
-    ContactPoint,
-    Email,
-    Membership,
-    Network,
-    Organisation,
-    Phone,
-    Specialism,
-    User,
-    utcnow,
+from directory.models import ContactPoint, Network, Proposal, User
+from directory.services import proposals
+from directory.services.contact_json import contact_point_json
+from directory.services.contact_queries import (
+    email_owners,
+    external_id_owner,
+    get_contact_point,
 )
-from directory.models.contact_point import contact_point_specialism
-from directory.services import audit
-from directory.services.errors import Conflict, NotFound, ValidationFailed
-from directory.services.numbers import parse_whole_number
+from directory.services.contact_validation import (
+    EDITABLE_FIELDS,
+    as_json,
+    forget_new_organisation,
+    membership_changes,
+    offered_changes,
+    shared_changes,
+    validate,
+)
+from directory.services.contact_writes import EntryWrite, write_entries
+from directory.services.errors import Conflict, ValidationFailed
 from directory.services.permissions import (
-    can_maintain,
+    can_change_shared,
     maintained_networks,
     require_maintain,
     require_network,
 )
-from imports.normalise import normalise_email, normalise_phone
 
-TEXT_LIMITS = {
-    "given_name": 200, "family_name": 200, "native_name": 300, "title": 300, "city": 200,
-    "address": 500, "urgent_instructions": 2000, "notes": 5000,
-}
-STATUSES = tuple(vocabulary.STATUSES)
-EDITABLE_FIELDS = (
-    "given_name", "family_name", "native_name", "name_variants", "title", "organisation",
-    "country", "city", "address", "emails", "phones", "languages", "specialisms", "urgent",
-    "urgent_instructions", "notes", "status", "last_verified_on", "memberships",
-)
 
+class Saved(NamedTuple):
+    """What a create or an update did: the entry as it is now, whether it is new, and the
+    proposal made instead of changing what the actor may not change alone."""
 
-# --- reading ---------------------------------------------------------------------------------
+    contact_point: ContactPoint
+    created: bool = False
+    proposal: Proposal | None = None
 
-def contact_point_query():
-    """A select() that loads everything an entry's JSON or page needs in a few queries."""
-    return select(ContactPoint).options(
-        selectinload(ContactPoint.emails),
-        selectinload(ContactPoint.phones),
-        selectinload(ContactPoint.memberships).joinedload(Membership.network),
-        selectinload(ContactPoint.specialisms),
-    )
 
-
-def get_contact_point(contact_point_id: int) -> ContactPoint:
-    contact_point = db.session.scalars(
-        contact_point_query().where(ContactPoint.id == contact_point_id)
-    ).first()
-    if contact_point is None:
-        raise NotFound(gettext("There is no entry %(id)s.", id=contact_point_id))
-    return contact_point
-
-
-def stale_after_days() -> int:
-    return int(current_app.config["STALE_AFTER_DAYS"])
-
-
-def is_stale(contact_point: ContactPoint, today: date | None = None) -> bool:
-    if contact_point.last_verified_on is None:
-        return True
-    today = today or date.today()
-    return contact_point.last_verified_on < today - timedelta(days=stale_after_days())
-
-
-def list_contact_points(network: list[str] | None = None, country: list[str] | None = None,
-                        status: list[str] | None = None, page: int = 1, per_page: int = 50
-                        ) -> tuple[int, list[ContactPoint]]:
-    """A plain listing ordered by id; archived entries only when asked for by status."""
-    query = select(ContactPoint.id)
-    if network:
-        query = query.where(ContactPoint.id.in_(
-            select(Membership.contact_point_id).join(Network).where(Network.slug.in_(network))
-        ))
-    if country:
-        query = query.where(ContactPoint.country.in_([code.upper() for code in country]))
-    if status:
-        query = query.where(ContactPoint.status.in_(status))
-    else:
-        query = query.where(ContactPoint.status != "archived")
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    ids = query.order_by(ContactPoint.id).limit(per_page).offset((page - 1) * per_page)
-    rows = db.session.scalars(
-        contact_point_query().where(ContactPoint.id.in_(ids)).order_by(ContactPoint.id)
-    ).all()
-    return total or 0, list(rows)
-
-
-def contact_point_json(contact_point: ContactPoint, today: date | None = None) -> dict[str, Any]:
-    organisation = contact_point.organisation
-    return {
-        "id": contact_point.id,
-        "given_name": contact_point.given_name,
-        "family_name": contact_point.family_name,
-        "native_name": contact_point.native_name,
-        "name_variants": list(contact_point.name_variants or []),
-        "title": contact_point.title,
-        "organisation": (
-            {"id": organisation.id, "name": organisation.name, "kind": organisation.kind}
-            if organisation else None
-        ),
-        "country": contact_point.country,
-        "city": contact_point.city,
-        "address": contact_point.address,
-        "emails": [email.address for email in contact_point.emails],
-        "phones": [{"number": phone.number, "kind": phone.kind} for phone in contact_point.phones],
-        "languages": list(contact_point.languages or []),
-        "specialisms": [specialism.slug for specialism in contact_point.specialisms],
-        "urgent": contact_point.urgent,
-        "urgent_instructions": contact_point.urgent_instructions,
-        "notes": contact_point.notes,
-        "status": contact_point.status,
-        "last_verified_on": (
-            contact_point.last_verified_on.isoformat() if contact_point.last_verified_on else None
-        ),
-        "stale": is_stale(contact_point, today),
-        "version": contact_point.version,
-        "memberships": [
-            {"network": membership.network.slug, "role": membership.role,
-             "external_id": membership.external_id}
-            for membership in contact_point.memberships
-        ],
-    }
-
-
-# JSON of entries by (id, version), per app in each process: a search page answers without
-# loading 20 entries with their e-mails, phones, memberships and specialisms. Every change to
-# those bumps the version; the organisation and `stale` are read fresh each time, as they
-# change without it.
-_JSON_CACHE_SIZE = 20_000
-_json_cache_lock = threading.Lock()
-
-
-def _json_cache() -> OrderedDict[tuple[int, int], dict[str, Any]]:
-    return current_app.extensions.setdefault("counterpart_json_cache", OrderedDict())
-
-
-def _bodies_without_organisation(ids: list[int]) -> dict[tuple[int, int], dict[str, Any]]:
-    """contact_point_json of several entries by (id, version), read with plain queries (the
-    ORM's loading was most of a search's time); `organisation` and `stale` are filled in by
-    the caller."""
-    bodies: dict[int, dict[str, Any]] = {}
-    versions: dict[int, int] = {}
-    for row in db.session.execute(
-            select(ContactPoint.id, ContactPoint.version, ContactPoint.given_name,
-                   ContactPoint.family_name, ContactPoint.native_name,
-                   ContactPoint.name_variants, ContactPoint.title, ContactPoint.country,
-                   ContactPoint.city, ContactPoint.address, ContactPoint.languages,
-                   ContactPoint.urgent, ContactPoint.urgent_instructions, ContactPoint.notes,
-                   ContactPoint.status, ContactPoint.last_verified_on)
-            .where(ContactPoint.id.in_(ids))):
-        versions[row.id] = row.version
-        bodies[row.id] = {
-            "id": row.id, "given_name": row.given_name, "family_name": row.family_name,
-            "native_name": row.native_name, "name_variants": list(row.name_variants or []),
-            "title": row.title, "organisation": None, "country": row.country,
-            "city": row.city, "address": row.address, "emails": [], "phones": [],
-            "languages": list(row.languages or []), "specialisms": [], "urgent": row.urgent,
-            "urgent_instructions": row.urgent_instructions, "notes": row.notes,
-            "status": row.status,
-            "last_verified_on": row.last_verified_on.isoformat() if row.last_verified_on else None,
-            "stale": None, "version": row.version, "memberships": [],
-        }
-    found = list(bodies)
-    for entry_id, address in db.session.execute(
-            select(Email.contact_point_id, Email.address)
-            .where(Email.contact_point_id.in_(found)).order_by(Email.position, Email.id)):
-        bodies[entry_id]["emails"].append(address)
-    for entry_id, number, kind in db.session.execute(
-            select(Phone.contact_point_id, Phone.number, Phone.kind)
-            .where(Phone.contact_point_id.in_(found)).order_by(Phone.position, Phone.id)):
-        bodies[entry_id]["phones"].append({"number": number, "kind": kind})
-    for entry_id, slug in db.session.execute(
-            select(contact_point_specialism.c.contact_point_id, Specialism.slug)
-            .join(Specialism, Specialism.slug == contact_point_specialism.c.specialism_slug)
-            .where(contact_point_specialism.c.contact_point_id.in_(found))
-            .order_by(Specialism.position)):
-        bodies[entry_id]["specialisms"].append(slug)
-    for entry_id, network, role, external_id in db.session.execute(
-            select(Membership.contact_point_id, Network.slug, Membership.role,
-                   Membership.external_id)
-            .join(Network, Network.id == Membership.network_id)
-            .where(Membership.contact_point_id.in_(found)).order_by(Membership.id)):
-        bodies[entry_id]["memberships"].append(
-            {"network": network, "role": role, "external_id": external_id})
-    return {(entry_id, versions[entry_id]): body for entry_id, body in bodies.items()}
-
-
-def contact_points_json(ids: list[int], today: date | None = None) -> dict[int, dict[str, Any]]:
-    """The JSON of several entries (archived ones included: callers decide), by id."""
-    if not ids:
-        return {}
-    today = today or date.today()
-    cutoff = today - timedelta(days=stale_after_days())
-    heads = db.session.execute(
-        select(ContactPoint.id, ContactPoint.version, ContactPoint.last_verified_on,
-               Organisation.id, Organisation.name, Organisation.kind)
-        .outerjoin(Organisation, Organisation.id == ContactPoint.organisation_id)
-        .where(ContactPoint.id.in_(ids))
-    ).all()
-    cache = _json_cache()
-    with _json_cache_lock:
-        cached = {key: cache.get(key) for key in ((row[0], row[1]) for row in heads)}
-    missing = [entry_id for (entry_id, version), body in cached.items() if body is None]
-    if missing:
-        loaded = _bodies_without_organisation(missing)
-        # Read committed: an entry may have changed since `heads`; its newer body serves.
-        newer = {key[0]: body for key, body in loaded.items()}
-        for key in [key for key, body in cached.items() if body is None]:
-            cached[key] = newer.get(key[0])
-        with _json_cache_lock:
-            for key, body in loaded.items():
-                cache[key] = body
-                cache.move_to_end(key)
-            while len(cache) > _JSON_CACHE_SIZE:
-                cache.popitem(last=False)
-    bodies = {}
-    for entry_id, version, verified, organisation_id, organisation, kind in heads:
-        body = cached.get((entry_id, version))
-        if body is None:  # not there any more (cannot happen: entries are archived, not deleted)
-            continue
-        bodies[entry_id] = {
-            **body,
-            "organisation": {"id": organisation_id, "name": organisation, "kind": kind}
-            if organisation_id is not None else None,
-            "stale": verified is None or verified < cutoff,
-        }
-    return bodies
-
-
-def _snapshot(contact_point: ContactPoint) -> dict[str, Any]:
-    """The audited state: the JSON shape minus what every change bumps anyway."""
-    state = contact_point_json(contact_point)
-    for key in ("id", "version", "stale"):
-        state.pop(key)
-    return state
-
-
-# --- validation ------------------------------------------------------------------------------
-
-def _text(value: Any, field: str, errors: dict[str, str], required: bool = False) -> str | None:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors[field] = gettext("Must be text.")
-        return None
-    value = value.strip()
-    if required and not value:
-        errors[field] = gettext("This field is required.")
-        return None
-    if len(value) > TEXT_LIMITS.get(field, 300):
-        errors[field] = ngettext("At most %(num)s character.", "At most %(num)s characters.",
-                                 TEXT_LIMITS.get(field, 300))
-        return None
-    return value or None
-
-
-def _string_list(value: Any, field: str, errors: dict[str, str]) -> list[str] | None:
-    """Lists may come as JSON lists or, from forms, as text with one value a line or `;`."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = [part for line in value.replace(";", "\n").splitlines() for part in [line]]
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        errors[field] = gettext("Must be a list of text values.")
-        return None
-    return [item.strip() for item in value if item.strip()]
-
-
-def _country(value: Any, errors: dict[str, str], field: str = "country") -> str | None:
-    if not isinstance(value, str) or not value.strip():
-        errors[field] = gettext("This field is required: an ISO 3166-1 country code such as MA.")
-        return None
-    code = vocabulary.lookup("country", value)
-    if code is None:
-        errors[field] = gettext("'%(value)s' is not a known country (use an ISO code such as MA).",
-                                value=value)
-    return code
-
-
-def _organisation(value: Any, country: str | None, errors: dict[str, str]) -> Organisation | None:
-    if value in (None, "", {}):
-        return None
-    if isinstance(value, str):
-        value = {"name": value}
-    if not isinstance(value, dict):
-        errors["organisation"] = gettext('Must be {"id": N} or {"name": "...", "kind": "..."}.')
-        return None
-    if value.get("id") is not None:
-        organisation_id = value["id"]
-        organisation = db.session.get(Organisation, organisation_id) if (
-            isinstance(organisation_id, int) and parse_whole_number(organisation_id)) else None
-        if organisation is None:
-            errors["organisation"] = gettext("There is no organisation %(id)s.",
-                                              id=repr(value["id"]))
-        return organisation
-    name = value.get("name")
-    if not isinstance(name, str) or not name.strip():
-        errors["organisation"] = gettext("An organisation needs an id or a name.")
-        return None
-    name = " ".join(name.split())
-    if len(name) > 300:
-        errors["organisation"] = ngettext("At most %(num)s character.",
-                                          "At most %(num)s characters.", 300)
-        return None
-    kind = value.get("kind")
-    if kind:
-        kind = vocabulary.lookup("organisation_kind", str(kind))
-        if kind is None:
-            errors["organisation"] = gettext(
-                "'%(value)s' is not an organisation kind; use one of %(choices)s.",
-                value=value.get("kind"), choices=", ".join(vocabulary.ORGANISATION_KINDS))
-            return None
-    if country is None:
-        return None  # the country error is already reported
-    return find_or_create_organisation(name, country, kind)
-
-
-def find_or_create_organisation(name: str, country: str, kind: str | None = None) -> Organisation:
-    organisation = db.session.scalars(
-        select(Organisation).where(
-            Organisation.country == country, func.lower(Organisation.name) == name.lower()
-        )
-    ).first()
-    if organisation is None:
-        organisation = Organisation(name=name, country=country, kind=kind)
-        db.session.add(organisation)
-    elif kind and not organisation.kind:
-        organisation.kind = kind
-        # The kind is a search filter of every entry of that organisation: re-index them.
-        record_changes(db.session.scalars(
-            select(ContactPoint.id).where(ContactPoint.organisation_id == organisation.id)))
-    return organisation
-
-
-def _emails(value: Any, errors: dict[str, str]) -> list[str] | None:
-    items = _string_list(value, "emails", errors)
-    if items is None:
-        return None
-    cleaned: list[str] = []
-    for item in items:
-        try:
-            address = normalise_email(item)
-        except ValueError:
-            errors["emails"] = gettext("'%(value)s' is not a valid e-mail address.", value=item)
-            return None
-        if address not in cleaned:
-            cleaned.append(address)
-    return cleaned
-
-
-def _phones(value: Any, country: str | None, errors: dict[str, str]) -> list[tuple[str, str]] | None:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = [{"number": part} for part in value.replace(";", "\n").splitlines() if part.strip()]
-    if not isinstance(value, list):
-        errors["phones"] = gettext('Must be a list of {"number": "...", "kind": "office"}.')
-        return None
-    cleaned: list[tuple[str, str]] = []
-    for item in value:
-        if isinstance(item, str):
-            item = {"number": item}
-        if not isinstance(item, dict) or not isinstance(item.get("number"), str):
-            errors["phones"] = gettext('Each phone must be {"number": "...", "kind": "office"}.')
-            return None
-        kind = item.get("kind") or "office"
-        if not isinstance(kind, str) or kind not in vocabulary.PHONE_KINDS:
-            errors["phones"] = gettext("'%(value)s' is not a phone kind; use one of %(choices)s.",
-                                       value=kind, choices=", ".join(vocabulary.PHONE_KINDS))
-            return None
-        try:
-            number = normalise_phone(item["number"], country)
-        except ValueError:
-            errors["phones"] = gettext("'%(value)s' is not a valid phone number.",
-                                       value=item["number"])
-            return None
-        if (number, kind) not in cleaned:
-            cleaned.append((number, kind))
-    return cleaned
-
-
-def _codes(value: Any, field: str, vocabulary_name: str, errors: dict[str, str]) -> list[str] | None:
-    items = _string_list(value, field, errors)
-    if items is None:
-        return None
-    codes: list[str] = []
-    for item in items:
-        code = vocabulary.lookup(vocabulary_name, item)
-        if code is None:
-            errors[field] = (gettext("'%(value)s' is not a known language.", value=item)
-                             if vocabulary_name == "language"
-                             else f"'{item}' is not a known {vocabulary_name}.")
-            return None
-        if code not in codes:
-            codes.append(code)
-    return codes
-
-
-def _specialisms(value: Any, errors: dict[str, str]) -> list[Specialism] | None:
-    slugs = _string_list(value, "specialisms", errors)
-    if slugs is None:
-        return None
-    known = {specialism.slug: specialism for specialism in db.session.scalars(select(Specialism))}
-    chosen: list[Specialism] = []
-    for item in slugs:
-        slug = item if item in known else vocabulary.lookup("specialism", item)
-        if slug not in known:
-            errors["specialisms"] = gettext(
-                "'%(value)s' is not a known specialism; use one of %(choices)s.",
-                value=item, choices=", ".join(known))
-            return None
-        if known[slug] not in chosen:
-            chosen.append(known[slug])
-    return chosen
-
-
-def _boolean(value: Any, field: str, errors: dict[str, str]) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if value in (None, ""):
-        return False
-    if isinstance(value, str) and value.lower() in ("true", "yes", "on", "1", "y", "false",
-                                                    "no", "off", "0", "n"):
-        return value.lower() in ("true", "yes", "on", "1", "y")
-    errors[field] = gettext("Must be true or false.")
-    return None
-
-
-def _date(value: Any, field: str, errors: dict[str, str]) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        parsed = value
-    elif not isinstance(value, str):
-        errors[field] = gettext("Must be a date as text, YYYY-MM-DD.")
-        return None
-    else:
-        try:
-            parsed = date.fromisoformat(str(value))
-        except ValueError:
-            errors[field] = gettext("'%(value)s' is not a date (use YYYY-MM-DD).", value=value)
-            return None
-    if parsed > date.today():
-        errors[field] = gettext("Cannot be in the future.")
-        return None
-    return parsed
-
-
-def _memberships(value: Any, errors: dict[str, str]) -> list[tuple[Network, str, str | None]] | None:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        errors["memberships"] = gettext(
-            'Must be a list of {"network": "...", "role": "...", "external_id": "..."}.')
-        return None
-    networks = {network.slug: network for network in db.session.scalars(select(Network))}
-    cleaned: list[tuple[Network, str, str | None]] = []
-    for item in value:
-        if not isinstance(item, dict) or not isinstance(item.get("network"), str):
-            errors["memberships"] = gettext('Each membership needs a "network".')
-            return None
-        network = networks.get(item["network"])
-        if network is None:
-            errors["memberships"] = gettext(
-                "'%(value)s' is not a network; use one of %(choices)s.",
-                value=item["network"], choices=", ".join(networks))
-            return None
-        role = item.get("role") or (network.roles[0].slug if network.roles else "")
-        if network.role(role) is None:
-            errors["memberships"] = gettext(
-                "'%(role)s' is not a role of %(network)s; use one of %(choices)s.",
-                role=role, network=network.slug, choices=", ".join(r.slug for r in network.roles))
-            return None
-        external_id = item.get("external_id")
-        if external_id is not None and (not isinstance(external_id, (str, int))
-                                        or isinstance(external_id, bool)):
-            errors["memberships"] = gettext("An external id must be text.")
-            return None
-        external_id = str(external_id).strip() or None if external_id is not None else None
-        if any(existing.slug == network.slug for existing, _, _ in cleaned):
-            errors["memberships"] = gettext("The network %(network)s is listed twice.",
-                                             network=network.slug)
-            return None
-        cleaned.append((network, role, external_id))
-    return cleaned
-
-
-def validate(payload: Any, partial: bool, current_country: str | None = None) -> dict[str, Any]:
-    """Turn a JSON-like payload into clean values; raise ValidationFailed naming every field."""
-    if not isinstance(payload, dict):
-        raise ValidationFailed({"": gettext("The body must be a JSON object.")})
-    errors: dict[str, str] = {}
-    unknown = set(payload) - set(EDITABLE_FIELDS) - {"id", "version", "stale"}
-    for field in sorted(unknown):
-        errors[field] = gettext("Unknown field.")
-    clean: dict[str, Any] = {}
-
-    def wanted(field: str) -> bool:
-        return not partial or field in payload
-
-    if wanted("country"):
-        clean["country"] = _country(payload.get("country"), errors)
-    country = clean.get("country") or current_country
-    if wanted("family_name"):
-        clean["family_name"] = _text(payload.get("family_name"), "family_name", errors,
-                                     required=True)
-    for field in ("given_name", "native_name", "title", "city", "address",
-                  "urgent_instructions", "notes"):
-        if wanted(field):
-            clean[field] = _text(payload.get(field), field, errors)
-    if wanted("given_name"):
-        clean["given_name"] = clean.get("given_name") or ""
-    if wanted("name_variants"):
-        clean["name_variants"] = _string_list(payload.get("name_variants"), "name_variants", errors)
-    if wanted("organisation"):
-        clean["organisation"] = _organisation(payload.get("organisation"), country, errors)
-    if wanted("emails"):
-        clean["emails"] = _emails(payload.get("emails"), errors)
-    if wanted("phones"):
-        clean["phones"] = _phones(payload.get("phones"), country, errors)
-    if wanted("languages"):
-        clean["languages"] = _codes(payload.get("languages"), "languages", "language", errors)
-    if wanted("specialisms"):
-        clean["specialisms"] = _specialisms(payload.get("specialisms"), errors)
-    if wanted("urgent"):
-        clean["urgent"] = _boolean(payload.get("urgent"), "urgent", errors)
-    if wanted("status"):
-        status = payload.get("status") or "active"
-        if status not in STATUSES:
-            errors["status"] = gettext("'%(value)s' is not a status; use one of %(choices)s.",
-                                       value=status, choices=", ".join(STATUSES))
-        clean["status"] = status
-    if wanted("last_verified_on"):
-        clean["last_verified_on"] = _date(payload.get("last_verified_on"), "last_verified_on",
-                                          errors)
-    if wanted("memberships"):
-        clean["memberships"] = _memberships(payload.get("memberships"), errors)
-    if errors:
-        # Nothing half-made may reach the database: drop an organisation created just now.
-        organisation = clean.get("organisation")
-        if organisation is not None and organisation.id is None:
-            db.session.expunge(organisation)
-        raise ValidationFailed(errors)
-    return clean
-
-
-# --- writing ---------------------------------------------------------------------------------
-
-def record_changes(contact_point_ids: Iterable[int]) -> None:
-    """Queue entries for the index: one change-sequence number each, in commit order."""
-    ids = list(contact_point_ids)
-    if not ids:
-        return
-    last = db.session.execute(
-        update(ChangeCounter).where(ChangeCounter.id == 1)
-        .values(value=ChangeCounter.value + len(ids)).returning(ChangeCounter.value)
-    ).scalar_one()
-    first = last - len(ids) + 1
-    db.session.add_all(
-        Change(seq=first + offset, contact_point_id=contact_point_id)
-        for offset, contact_point_id in enumerate(ids)
-    )
-    db.session.info["index_dirty"] = True
-
-
-def _email_owners(addresses: list[str]) -> dict[str, int]:
-    if not addresses:
-        return {}
-    rows = db.session.execute(
-        select(Email.address, Email.contact_point_id).where(Email.address.in_(addresses))
-    )
-    return {address: owner for address, owner in rows}
-
-
-def _external_id_owner(network: Network, external_id: str) -> int | None:
-    return db.session.scalar(
-        select(Membership.contact_point_id).where(
-            Membership.network_id == network.id, Membership.external_id == external_id
-        )
-    )
-
-
-def _apply(contact_point: ContactPoint, clean: dict[str, Any]) -> None:
-    for field in ("given_name", "family_name", "native_name", "title", "country", "city",
-                  "address", "urgent", "urgent_instructions", "notes", "status",
-                  "last_verified_on"):
-        if field in clean:
-            setattr(contact_point, field, clean[field])
-    if "name_variants" in clean:
-        contact_point.name_variants = clean["name_variants"]
-    if "languages" in clean:
-        contact_point.languages = clean["languages"]
-    if "organisation" in clean:
-        contact_point.organisation = clean["organisation"]
-    if "specialisms" in clean:
-        contact_point.specialisms = clean["specialisms"]
-    if "emails" in clean:
-        existing = {email.address: email for email in contact_point.emails}
-        contact_point.emails = [
-            existing.get(address) or Email(address=address) for address in clean["emails"]
-        ]
-        for position, email in enumerate(contact_point.emails):
-            email.position = position
-    if "phones" in clean:
-        contact_point.phones = [
-            Phone(number=number, kind=kind, position=position)
-            for position, (number, kind) in enumerate(clean["phones"])
-        ]
-    if "memberships" in clean:
-        existing = {membership.network.slug: membership for membership in contact_point.memberships}
-        memberships = []
-        for network, role, external_id in clean["memberships"]:
-            membership = existing.get(network.slug) or Membership(network=network)
-            membership.role = role
-            membership.external_id = external_id
-            memberships.append(membership)
-        contact_point.memberships = memberships
-
-
-def _check_unique(clean: dict[str, Any], contact_point_id: int | None) -> None:
-    owners = _email_owners(clean.get("emails") or [])
-    for address, owner in owners.items():
-        if owner != contact_point_id:
-            raise Conflict(gettext("The e-mail %(address)s already belongs to entry %(id)s.",
-                                   address=address, id=owner),
-                           {"emails": gettext("%(address)s already belongs to entry %(id)s.",
-                                              address=address, id=owner)},
-                           existing_id=owner)
-    for network, _, external_id in clean.get("memberships") or []:
-        if external_id:
-            owner = _external_id_owner(network, external_id)
-            if owner is not None and owner != contact_point_id:
-                message = gettext("%(network)s id %(external_id)s already belongs to entry "
-                                  "%(id)s.", network=network.slug, external_id=external_id,
-                                  id=owner)
-                raise Conflict(message, {"memberships": message}, existing_id=owner)
-
-
-def create_contact_point(actor: User, payload: Any) -> tuple[ContactPoint, bool]:
+def create_contact_point(actor: User, payload: Any) -> Saved:
     """Create an entry, or add a network to the existing entry with the same e-mail.
 
-    Returns (entry, created). A person already in the directory who comes with a network they
-    are not yet a member of becomes a new membership of the existing entry, never a duplicate.
+    A person already in the directory who comes with a network they are not yet a member of
+    becomes a new membership of the existing entry, never a duplicate; the details the
+    payload adds or spells differently are applied by those who may change the entry's
+    shared fields, and proposed by others.
     """
     clean = validate(payload, partial=False)
-    allowed = maintained_networks(actor)
-    requested = [network.slug for network, _, _ in clean["memberships"]]
-    if allowed is not None:
-        require_maintain(actor)
-        if not requested:
-            raise ValidationFailed({"memberships": gettext(
-                "Name at least one of your networks: %(networks)s.",
-                networks=", ".join(sorted(allowed)))})
-        for slug in requested:
-            require_network(actor, slug)
-    owners = set(_email_owners(clean["emails"]).values())
+    _require_may_create(actor, clean["memberships"])
+    owners = set(email_owners(clean["emails"]).values())
     if owners:
-        existing = get_contact_point(owners.pop())
-        if existing.status == "archived":
-            raise Conflict(
-                gettext("This person is in the directory as entry %(id)s, which is archived: "
-                        "restore that entry (set its status to active) instead of creating a "
-                        "new one.", id=existing.id),
-                {"emails": gettext("Belongs to the archived entry %(id)s.", id=existing.id)},
-                existing_id=existing.id)
-        have = set(existing.network_slugs)
-        new = [item for item in clean["memberships"] if item[0].slug not in have]
-        if not new:
-            raise Conflict(
-                gettext("This person is already in the directory as entry %(id)s.",
-                        id=existing.id),
-                {"emails": gettext("Already belongs to entry %(id)s.", id=existing.id)},
-                existing_id=existing.id)
-        _check_unique({"memberships": new}, existing.id)
-        before = _snapshot(existing)
-        for network, role, external_id in new:
-            existing.memberships.append(Membership(network=network, role=role,
-                                                   external_id=external_id))
-        _touch(existing)
-        db.session.flush()
-        audit.record(actor, "contact_point.membership_added", "contact_point", existing.id,
-                     audit.diff(before, _snapshot(existing)))
-        record_changes([existing.id])
-        return existing, False
+        return _join_existing(actor, get_contact_point(owners.pop(), for_update=True), clean)
     _check_unique(clean, None)
-    contact_point = ContactPoint(name_variants=[], languages=[])
-    _apply(contact_point, clean)
-    db.session.add(contact_point)
-    db.session.flush()
-    audit.record(actor, "contact_point.created", "contact_point", contact_point.id,
-                 audit.diff({}, _snapshot(contact_point)))
-    record_changes([contact_point.id])
-    return contact_point, True
+    db.session.flush()  # a new organisation's id
+    changes = {field: (None, as_json(field, clean[field]))
+               for field in EDITABLE_FIELDS if field != "memberships"}
+    entry_id = _write(actor, None, changes, _new_memberships(clean["memberships"]),
+                      action="contact_point.created")
+    return Saved(get_contact_point(entry_id), created=True)
 
 
-def _touch(contact_point: ContactPoint) -> None:
-    contact_point.version += 1
-    contact_point.updated_at = utcnow()
+def _new_memberships(memberships: list[tuple[Network, str, str | None]]
+                     ) -> dict[str, tuple[None, dict]]:
+    return {network.slug: (None, {"role": role, "external_id": external_id})
+            for network, role, external_id in memberships}
 
 
-def _require_entry_access(actor: User, contact_point: ContactPoint) -> None:
+def _write(actor: User, contact_point: ContactPoint | None, changes: dict[str, tuple],
+           memberships: dict[str, tuple[dict | None, dict | None]] | None = None,
+           action: str = "contact_point.updated", note: dict[str, Any] | None = None) -> int:
+    """One entry through the write path; its memberships audited as whole lists, before
+    and after. The entry's id."""
+    memberships = memberships or {}
+    if memberships:
+        before = contact_point_json(contact_point)["memberships"] if contact_point else []
+        unchanged = (None, {})
+        after = [{**item, **memberships.get(item["network"], unchanged)[1]} for item in before
+                 if memberships.get(item["network"], unchanged)[1] is not None]
+        after += [{"network": slug, **new} for slug, (old, new) in memberships.items()
+                  if old is None and new is not None]
+        changes = {**changes, "memberships": (before or None, after)}
+    [entry_id] = write_entries(actor, [EntryWrite(
+        contact_point.id if contact_point else None, changes, memberships, action=action,
+        note=note or {})])
+    return entry_id
+
+
+def _require_may_create(actor: User, memberships: list[tuple[Network, str, str | None]]) -> None:
+    """A secretariat creates entries of its own networks, and names at least one."""
+    allowed = maintained_networks(actor)
+    if allowed is None:
+        return
+    require_maintain(actor)
+    if not memberships:
+        raise ValidationFailed({"memberships": gettext(
+            "Name at least one of your networks: %(networks)s.",
+            networks=", ".join(sorted(allowed)))})
+    for network, _, _ in memberships:
+        require_network(actor, network.slug)
+
+
+def _join_existing(actor: User, existing: ContactPoint, clean: dict[str, Any]) -> Saved:
+    """Add the payload's new networks to the person's entry; its differing details are
+    applied or proposed."""
+    if existing.status == "archived":
+        raise Conflict(
+            gettext("This person is in the directory as entry %(id)s, which is archived: "
+                    "restore that entry (set its status to active) instead of creating a "
+                    "new one.", id=existing.id),
+            {"emails": gettext("Belongs to the archived entry %(id)s.", id=existing.id)},
+            existing_id=existing.id)
+    have = set(existing.network_slugs)
+    new = [item for item in clean["memberships"] if item[0].slug not in have]
+    if not new:
+        raise Conflict(
+            gettext("This person is already in the directory as entry %(id)s.",
+                    id=existing.id),
+            {"emails": gettext("Already belongs to entry %(id)s.", id=existing.id)},
+            existing_id=existing.id)
+    _check_unique({"memberships": new, "emails": clean["emails"]}, existing.id)
+    offered = offered_changes(existing, clean)
+    direct = can_change_shared(actor, [*have, *(network.slug for network, _, _ in new)])
+    if direct:
+        db.session.flush()  # a new organisation's id
+        offered = offered_changes(existing, clean)
+    else:
+        forget_new_organisation(clean)
+    _write(actor, existing, offered if direct else {}, _new_memberships(new),
+           action="contact_point.membership_added")
+    joined = get_contact_point(existing.id)
+    proposal = None if direct or not offered else proposals.propose_change(actor, joined,
+                                                                             offered)
+    return Saved(joined, proposal=proposal)
+
+
+def update_contact_point(actor: User, contact_point_id: int, payload: Any,
+                         version: Any = None) -> Saved:
+    """Change the fields the payload names. A secretariat's change to the shared fields of
+    an entry it shares with networks it does not maintain becomes a proposal (its own
+    memberships still change)."""
+    contact_point = get_contact_point(contact_point_id, for_update=True)
     require_maintain(actor, contact_point.network_slugs)
+    if isinstance(payload, dict) and "version" in payload:
+        version = payload["version"]
+    _require_version(contact_point, version)
+    clean = validate(payload, partial=True, current_country=contact_point.country)
+    memberships = {}
+    if "memberships" in clean:
+        memberships = membership_changes(contact_point, clean["memberships"])
+        for slug in memberships:
+            require_network(actor, slug)
+    _check_unique(clean, contact_point.id)
+    changes = shared_changes(contact_point, clean)
+    proposal = None
+    if changes and not can_change_shared(actor, contact_point.network_slugs):
+        forget_new_organisation(clean)
+        proposal = proposals.propose_change(actor, contact_point, changes)
+        changes = {}
+    elif changes:
+        db.session.flush()  # a new organisation's id
+        changes = shared_changes(contact_point, clean)
+    if changes or memberships:
+        _write(actor, contact_point, changes, memberships)
+    return Saved(get_contact_point(contact_point_id), proposal=proposal)
+
+
+# What the contact point themselves may correct: their details, not their networks, status
+# or verification (confirming is a campaign's "still correct").
+_NOT_FOR_THE_PERSON = ("memberships", "status", "last_verified_on")
+
+
+def propose_correction(contact_point_id: int, payload: Any, proposer: str,
+                       campaign_id: int | None = None) -> Proposal | None:
+    """The contact point themselves correcting their details (from a verification
+    campaign's link): validated like an edit, proposed to the entry's networks'
+    secretariats. None when nothing differs from the entry."""
+    contact_point = get_contact_point(contact_point_id)
+    refused = sorted(set(payload) & set(_NOT_FOR_THE_PERSON)) if isinstance(payload, dict) else []
+    if refused:
+        raise ValidationFailed({field: gettext("Only the network's secretariat changes this.")
+                                for field in refused})
+    clean = validate(payload, partial=True, current_country=contact_point.country)
+    _check_unique(clean, contact_point.id)
+    changes = shared_changes(contact_point, clean)
+    forget_new_organisation(clean)
+    if not changes:
+        return None
+    return proposals.propose_change(None, contact_point, changes, source="contact-point",
+                                    proposer=proposer, campaign_id=campaign_id)
+
+
+def apply_proposal(actor: User, contact_point: ContactPoint, payload: dict[str, Any],
+                   proposal_id: int) -> None:
+    """Apply an accepted proposal's values as the actor's edit (the proposal service has
+    checked who decides and that the fields did not change since)."""
+    clean = validate(payload, partial=True, current_country=contact_point.country)
+    _check_unique(clean, contact_point.id)
+    db.session.flush()  # a new organisation's id
+    _write(actor, contact_point, shared_changes(contact_point, clean),
+           action="contact_point.proposal_accepted", note={"proposal": proposal_id})
+
+
+def remove_memberships(actor: User | None, contact_point: ContactPoint, slugs: list[str],
+                       action: str = "contact_point.membership_removed",
+                       note: dict[str, Any] | None = None) -> None:
+    """Take the entry out of these networks; archived when no network is left."""
+    memberships = {membership.network.slug: ({"role": membership.role,
+                                              "external_id": membership.external_id}, None)
+                   for membership in contact_point.memberships if membership.network.slug in slugs}
+    changes = {}
+    if len(memberships) == len(contact_point.memberships) and contact_point.status != "archived":
+        changes["status"] = (contact_point.status, "archived")
+    _write(actor, contact_point, changes, memberships, action=action, note=note)
+
+
+def archive_contact_point(actor: User, contact_point_id: int, version: Any = None) -> ContactPoint:
+    """Archive an entry; a secretariat that shares it with networks it does not maintain
+    removes its own networks' memberships only, and the entry stays for the others."""
+    contact_point = _for_state_change(actor, contact_point_id, version)
+    if can_change_shared(actor, contact_point.network_slugs):
+        _write(actor, contact_point, {"status": (contact_point.status, "archived")},
+               action="contact_point.archived")
+    else:
+        own = maintained_networks(actor) or set()
+        remove_memberships(actor, contact_point,
+                           [slug for slug in contact_point.network_slugs if slug in own])
+    return get_contact_point(contact_point_id)
+
+
+def verify_contact_point(actor: User, contact_point_id: int, version: Any = None) -> ContactPoint:
+    """Still correct: last verified today. Any network of a shared entry may say so."""
+    contact_point = _for_state_change(actor, contact_point_id, version)
+    old = contact_point_json(contact_point)["last_verified_on"]
+    _write(actor, contact_point, {"last_verified_on": (old, date.today().isoformat())},
+           action="contact_point.verified")
+    return get_contact_point(contact_point_id)
+
+
+def _for_state_change(actor: User, contact_point_id: int, version: Any) -> ContactPoint:
+    contact_point = get_contact_point(contact_point_id, for_update=True)
+    require_maintain(actor, contact_point.network_slugs)
+    _require_version(contact_point, version)
+    return contact_point
 
 
 def _require_version(contact_point: ContactPoint, version: Any) -> None:
@@ -743,72 +273,20 @@ def _require_version(contact_point: ContactPoint, version: Any) -> None:
             existing_id=contact_point.id)
 
 
-def update_contact_point(actor: User, contact_point_id: int, payload: Any,
-                         version: Any = None) -> ContactPoint:
-    contact_point = get_contact_point(contact_point_id)
-    _require_entry_access(actor, contact_point)
-    if isinstance(payload, dict) and "version" in payload:
-        version = payload["version"]
-    _require_version(contact_point, version)
-    clean = validate(payload, partial=True, current_country=contact_point.country)
-    if "memberships" in clean:
-        allowed = maintained_networks(actor)
-        if allowed is not None:
-            before_networks = {m.network.slug: (m.role, m.external_id)
-                               for m in contact_point.memberships}
-            after_networks = {n.slug: (role, ext) for n, role, ext in clean["memberships"]}
-            touched = {slug for slug in set(before_networks) | set(after_networks)
-                       if before_networks.get(slug) != after_networks.get(slug)}
-            for slug in touched:
-                require_network(actor, slug)
-    if "phones" not in clean and "country" in clean and clean["country"] != contact_point.country:
-        pass  # stored numbers are E.164 already; a new country does not change them
-    _check_unique(clean, contact_point.id)
-    before = _snapshot(contact_point)
-    _apply(contact_point, clean)
-    db.session.flush()
-    changes = audit.diff(before, _snapshot(contact_point))
-    if changes:
-        _touch(contact_point)
-        db.session.flush()
-        audit.record(actor, "contact_point.updated", "contact_point", contact_point.id, changes)
-        record_changes([contact_point.id])
-    return contact_point
-
-
-def archive_contact_point(actor: User, contact_point_id: int, version: Any = None) -> ContactPoint:
-    return _set_state(actor, contact_point_id, version, "contact_point.archived",
-                      status="archived")
-
-
-def verify_contact_point(actor: User, contact_point_id: int, version: Any = None) -> ContactPoint:
-    return _set_state(actor, contact_point_id, version, "contact_point.verified",
-                      last_verified_on=date.today())
-
-
-def _set_state(actor: User, contact_point_id: int, version: Any, action: str,
-               **values: Any) -> ContactPoint:
-    contact_point = get_contact_point(contact_point_id)
-    _require_entry_access(actor, contact_point)
-    _require_version(contact_point, version)
-    before = _snapshot(contact_point)
-    for field, value in values.items():
-        setattr(contact_point, field, value)
-    _touch(contact_point)
-    db.session.flush()
-    audit.record(actor, action, "contact_point", contact_point.id,
-                 audit.diff(before, _snapshot(contact_point)))
-    record_changes([contact_point.id])
-    return contact_point
-
-
-def may_edit(actor: User, contact_point: ContactPoint) -> bool:
-    return can_maintain(actor, contact_point.network_slugs)
-
-
-def get_visible_contact_point(actor: User, contact_point_id: int) -> ContactPoint:
-    """An entry as the actor may read it: archived entries only for those who may restore them."""
-    contact_point = get_contact_point(contact_point_id)
-    if contact_point.status == "archived" and not may_edit(actor, contact_point):
-        raise NotFound(gettext("There is no entry %(id)s.", id=contact_point_id))
-    return contact_point
+def _check_unique(clean: dict[str, Any], contact_point_id: int | None) -> None:
+    owners = email_owners(clean.get("emails") or [])
+    for address, owner in owners.items():
+        if owner != contact_point_id:
+            raise Conflict(gettext("The e-mail %(address)s already belongs to entry %(id)s.",
+                                   address=address, id=owner),
+                           {"emails": gettext("%(address)s already belongs to entry %(id)s.",
+                                              address=address, id=owner)},
+                           existing_id=owner)
+    for network, _, external_id in clean.get("memberships") or []:
+        if external_id:
+            owner = external_id_owner(network, external_id)
+            if owner is not None and owner != contact_point_id:
+                message = gettext("%(network)s id %(external_id)s already belongs to entry "
+                                  "%(id)s.", network=network.slug, external_id=external_id,
+                                  id=owner)
+                raise Conflict(message, {"memberships": message}, existing_id=owner)

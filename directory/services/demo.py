@@ -27,7 +27,7 @@ from directory.models import (
     utcnow,
 )
 from directory.services import commit
-from directory.services.contacts import record_changes
+from directory.services.contact_writes import record_changes
 
 # (Latin spelling, Arabic script, other spellings)
 GIVEN_NAMES = [

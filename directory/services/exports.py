@@ -23,8 +23,9 @@ from sqlalchemy import select
 from directory.extensions import db
 from directory.models import ContactPoint, Membership, Network, User
 from directory.services import access_log, audit, vcard
-from directory.services.contacts import contact_point_query
+from directory.services.contact_queries import contact_point_query
 from directory.services.errors import PermissionDenied, ServiceError
+from directory.services.networks import get_network
 from directory.services.permissions import maintained_networks, require_network
 from imports.formulas import neutralise
 
@@ -62,9 +63,7 @@ def _allowed_networks(actor: User | None, network: str | None) -> list[str] | No
         raise PermissionDenied(
             gettext("Only network secretariats and administrators may export entries."))
     if network:
-        if db.session.scalar(select(Network.id).where(Network.slug == network)) is None:
-            raise ServiceError(gettext("There is no network '%(slug)s'.", slug=network),
-                               {"network": gettext("Unknown.")})
+        get_network(network)
         if actor is not None:
             require_network(actor, network)
         return [network]

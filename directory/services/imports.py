@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select
 
 from directory.extensions import READ_ONLY, db
 from directory.models import (
-    AuditEntry,
     ContactPoint,
     Email,
     ImportRun,
@@ -38,10 +37,11 @@ from directory.models import (
 )
 from directory.models.contact_point import contact_point_specialism
 from directory.models.import_run import ImportSnapshot
-from directory.services import audit
-from directory.services.contacts import record_changes
+from directory.services import audit, proposals
+from directory.services.contact_writes import EntryWrite, write_entries
 from directory.services.errors import NotFound
-from directory.services.permissions import require_network
+from directory.services.networks import get_network, list_networks
+from directory.services.permissions import can_change_shared, maintained_networks, require_network
 from imports import ParsedFile, RowError, UnusableInput, parse_file
 from imports.messages import N_, Label, Localised, Message
 from imports.plan import Directory, Entry, Member, Plan, Planned, make_plan, row_values
@@ -94,9 +94,13 @@ class ImportReport:
         roles = {role.slug: Localised({"en": role.label_en, "fr": role.label_fr or "",
                                        "ar": role.label_ar or ""})
                  for role in get_network(self.network).roles}
+        networks = {network.slug: Localised({"en": network.name, "fr": network.name_fr or "",
+                                             "ar": network.name_ar or ""})
+                    for network in list_networks()}
         for planned in self.plan.changes():
             yield {"line": planned.line, "action": planned.action, "entry": planned.entry_id,
-                   "name": planned.name, "changes": describe_changes(planned, roles)}
+                   "name": planned.name,
+                   "changes": describe_changes(planned, roles, networks)}
         for missing in self.plan.missing:
             action = "missing"
             if self.plan.archive_missing:
@@ -113,25 +117,33 @@ _VOCABULARY_OF = {"country": "country", "organisation_kind": "organisation_kind"
                   "status": "status", "languages": "language", "specialisms": "specialism"}
 
 
-def describe_changes(planned: Planned, roles: dict[str, Localised]) -> list[str | Message]:
-    """What a planned row changes, part by part; `messages.render` each to read it. `roles`:
-    the labels of the network's roles."""
+def describe_changes(planned: Planned, roles: dict[str, Localised],
+                     networks: dict[str, Localised]) -> list[str | Message]:
+    """What a planned row changes (and proposes), part by part; `messages.render` each to
+    read it. `roles`: the labels of the network's roles; `networks`: of every network."""
     if planned.action == "create":
         row = planned.row
         return [part for part in (Label("country", row.country) if row.country else "",
                                   row.organisation or "", ", ".join(row.emails)) if part]
-    parts: list[str | Message] = []
-    for name, (old, new) in planned.changes.items():
-        if name == "membership":
-            role, external_id = new
-            role = roles.get(role, role)
-            parts.append(Message.of(N_("joins as %(role)s (%(id)s)"), role=role, id=external_id)
-                         if external_id else Message.of(N_("joins as %(role)s"), role=role))
-        else:
-            parts.append(Message.of(N_("%(field)s: %(old)s → %(new)s"),
-                                    field=Message(audit.FIELD_LABELS.get(name, name)),
-                                    old=_show(name, old, roles), new=_show(name, new, roles)))
+    parts = [_describe(name, old, new, roles) for name, (old, new) in planned.changes.items()]
+    if planned.proposed:
+        parts.append(Message.of(
+            N_("proposed to %(networks)s: %(changes)s"),
+            networks=[networks.get(slug, slug) for slug in planned.shared_with],
+            changes=[_describe(name, old, new, roles)
+                     for name, (old, new) in planned.proposed.items()]))
     return parts
+
+
+def _describe(name: str, old: Any, new: Any, roles: dict[str, Localised]) -> Message:
+    if name == "membership":
+        role, external_id = new
+        role = roles.get(role, role)
+        return (Message.of(N_("joins as %(role)s (%(id)s)"), role=role, id=external_id)
+                if external_id else Message.of(N_("joins as %(role)s"), role=role))
+    return Message.of(N_("%(field)s: %(old)s → %(new)s"),
+                      field=Message(audit.FIELD_LABELS.get(name, name)),
+                      old=_show(name, old, roles), new=_show(name, new, roles))
 
 
 def _show(name: str, value: Any, roles: dict[str, Localised]) -> Any:
@@ -207,15 +219,6 @@ def network_roles(network: Network) -> dict[str, list[str]]:
                         if label] for role in network.roles}
 
 
-def get_network(slug: str) -> Network:
-    network = db.session.scalars(select(Network).where(Network.slug == slug)).first()
-    if network is None:
-        known = ", ".join(db.session.scalars(select(Network.slug).order_by(Network.id)))
-        raise NotFound(gettext("There is no network '%(slug)s' (networks: %(known)s).",
-                               slug=slug, known=known))
-    return network
-
-
 def start_run(actor: User | None, slug: str, filename: str,
               status: str = "previewed") -> ImportRun:
     """Record an import of `filename` into the network `slug` before its file is read (the web
@@ -265,17 +268,40 @@ def _import(actor, path, slug, sheet, filename, archive_missing, dry_run, progre
         db.session.flush()
         return ImportReport(run=run, network=slug, parsed=parsed, plan=None, unusable=message,
                             run_id=run.id)
+    with _out_of_the_collectors_way():
+        return _compare_and_write(actor, network, slug, parsed, run, archive_missing, dry_run,
+                                  step, reading_only=let_others_write and dry_run,
+                                  progress=progress)
+
+
+@contextmanager
+def _out_of_the_collectors_way() -> Iterator[None]:
+    """The parsed list and then its plan live until the import ends: keep the garbage
+    collector from scanning their hundreds of thousands of objects again and again while
+    the import compares and writes (a fifth of a new list's writing time went to it)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _compare_and_write(actor: User | None, network: Network, slug: str, parsed: ParsedFile,
+                       run: ImportRun, archive_missing: bool, dry_run: bool, step: Progress,
+                       reading_only: bool, progress: Progress | None) -> ImportReport:
+    """The rest of `_import`: compare the parsed list with the directory and write the plan.
+    `reading_only`: the comparison reads in a transaction of its own that writes nothing
+    (nothing may touch the database before it: `network` is read only inside it)."""
     step("compare", 0, len(parsed.rows))
-    reading_only = let_others_write and dry_run
     if reading_only:
         db.session.connection(execution_options=READ_ONLY)
-    plan = make_plan(parsed, _directory(network), archive_missing, progress)
+    plan = make_plan(parsed, _directory(network, actor), archive_missing, progress)
     if reading_only:
         db.session.rollback()  # nothing was written; the outcome goes in a new transaction
     run.sha256 = parsed.sha256
     errors = sorted([*parsed.errors, *plan.errors], key=lambda error: error.line)
     run.counts = {"rows": parsed.total_rows, "valid_rows": len(parsed.rows) - len(plan.errors),
-                  **plan.counts, "errors": len(errors),
+                  **plan.counts, "proposed_to": plan.proposed_to(), "errors": len(errors),
                   "rows_with_errors": len({error.line for error in errors})}
     run.errors = [error.to_json() for error in errors[:MAX_STORED_ERRORS]]
     report = ImportReport(run=run, network=slug, parsed=parsed, plan=plan, errors=errors)
@@ -284,6 +310,7 @@ def _import(actor, path, slug, sheet, filename, archive_missing, dry_run, progre
     elif dry_run:
         run.status = "previewed"
     else:
+        gc.freeze()  # the plan too
         _write(actor, network, plan, run, step)
         run.status = "applied"
         report.applied = True
@@ -311,7 +338,7 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
         yield items[start:start + size]
 
 
-def _directory(network: Network) -> Directory:
+def _directory(network: Network, actor: User | None) -> Directory:
     session = db.session
     by_external_id = {
         external_id.casefold(): entry_id for external_id, entry_id in session.execute(
@@ -346,6 +373,9 @@ def _directory(network: Network) -> Directory:
                 ImportSnapshot.network_id == network.id,
                 ImportSnapshot.contact_point_id.in_(ids)))},
         specialisms=frozenset(session.scalars(select(Specialism.slug))),
+        # The command line without --as and administrators change shared entries directly.
+        may_change_shared=None if actor is None or maintained_networks(actor) is None
+        else lambda networks: can_change_shared(actor, networks),
     )
 
 
@@ -399,16 +429,6 @@ def _load_entries(ids: list[int]) -> dict[int, Entry]:
 
 # --- writing ---------------------------------------------------------------------------------
 
-def _json(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return [_json(item) for item in value]
-    if isinstance(value, list):
-        return [_json(item) for item in value]
-    return value
-
-
 class _Organisations:
     """(country, name) → organisation id, created in bulk when new."""
 
@@ -417,7 +437,6 @@ class _Organisations:
         for organisation_id, country, name in db.session.execute(
                 select(Organisation.id, Organisation.country, Organisation.name)):
             self.ids.setdefault((country, " ".join(name.split()).casefold()), organisation_id)
-        self.kinds: dict[tuple[str, str], str | None] = {}
         self.wanted: dict[tuple[str, str], tuple[str, str | None]] = {}
 
     @staticmethod
@@ -428,7 +447,8 @@ class _Organisations:
         if not name:
             return
         key = self.key(country, name)
-        if key not in self.ids and key not in self.wanted or key in self.wanted and kind and not self.wanted[key][1]:
+        known_without_kind = key in self.wanted and kind and not self.wanted[key][1]
+        if key not in self.ids and key not in self.wanted or known_without_kind:
             self.wanted[key] = (name, kind)
 
     def create(self) -> None:
@@ -442,26 +462,43 @@ class _Organisations:
                 self.ids[key] = organisation_id
         self.wanted.clear()
 
-    def id(self, country: str, name: str | None) -> int | None:
-        return self.ids[self.key(country, name)] if name else None
+    def json(self, country: str, name: str | None, kind: str | None) -> dict[str, Any] | None:
+        """The organisation as the entry's JSON shows it (created by `create`)."""
+        if not name:
+            return None
+        return {"id": self.ids[self.key(country, name)], "name": name, "kind": kind}
 
 
 def _write(actor: User | None, network: Network, plan: Plan, run: ImportRun,
            step: Progress) -> None:
-    session = db.session
-    now = utcnow()
-    user_id = actor.id if actor is not None else None
-    actor_label = actor.email if actor is not None else OPERATOR
-    address = audit.current_address.get()
-    audits: list[dict] = []
-    changed_ids: list[int] = []
-    present = plan.present
+    """Write the plan through the entries' one write path (`contact_writes`), a chunk at a
+    time; then record its proposals and what the list said about each entry."""
+    db.session.flush()  # the run's id, for the audit rows
+    organisations = _organisations_for(plan)
+    note = {"import_run": run.id}
+    label = actor.email if actor is not None else OPERATOR
+    created = [_created(planned, network, organisations, note) for planned in plan.created]
+    changed = [*plan.updated, *plan.memberships]
+    updated = [_updated(planned, network, organisations, plan.present, note)
+               for planned in changed] + _missing(plan, network, note)
+    for phase, writes in (("create", created), ("update", updated)):
+        for start in range(0, len(writes), CHUNK):
+            write_entries(actor, writes[start:start + CHUNK], actor_label=label)
+            step(phase, min(start + CHUNK, len(writes)), len(writes))
+    for planned, write in zip(plan.created, created, strict=True):
+        planned.entry_id = write.entry_id
+    step("record", 0, 0)
+    proposals.propose_from_import(actor, network, run.id, [
+        proposals.ImportProposal(planned.entry_id, _as_entry_changes(
+            planned.proposed, planned.row, _proposed_organisation), planned.line)
+        for planned in plan.proposing()])
+    _record_snapshots(network, plan, changed)
+    db.session.flush()
+    step("done", 1, 1)
 
-    def audit_row(action: str, entry_id: int, changes: dict) -> None:
-        audits.append({"at": now, "user_id": user_id, "actor": actor_label, "action": action,
-                       "target_type": "contact_point", "target_id": entry_id,
-                       "changes": {**changes, "import_run": [None, run.id]}, "address": address})
 
+def _organisations_for(plan: Plan) -> _Organisations:
+    """The organisations the plan's rows name, those not yet in the directory created."""
     organisations = _Organisations()
     for planned in plan.created:
         organisations.want(planned.row.country, planned.row.organisation,
@@ -470,197 +507,120 @@ def _write(actor: User | None, network: Network, plan: Plan, run: ImportRun,
         if "organisation" in planned.changes or "country" in planned.changes:
             row = planned.row
             organisations.want(row.country, row.organisation, row.organisation_kind)
-    session.flush()  # the ImportRun's id, for the audit rows
     organisations.create()
+    return organisations
 
-    # Created entries: the rows, then their e-mails, phones, specialisms and membership.
-    total = len(plan.created)
-    created_ids: list[int] = []
-    for start in range(0, total, CHUNK):
-        chunk = plan.created[start:start + CHUNK]
-        ids = session.scalars(
-            insert(ContactPoint).returning(ContactPoint.id, sort_by_parameter_order=True),
-            [_new_entry(planned.row, organisations, now) for planned in chunk]).all()
-        emails, phones, specialisms, memberships = [], [], [], []
-        for planned, entry_id in zip(chunk, ids, strict=True):
-            planned.entry_id = entry_id
-            row = planned.row
-            emails += [{"contact_point_id": entry_id, "address": address_, "position": position}
-                       for position, address_ in enumerate(row.emails)]
-            phones += [{"contact_point_id": entry_id, "number": number, "kind": kind,
-                        "position": position}
-                       for position, (number, kind) in enumerate(row.phones)]
-            specialisms += [{"contact_point_id": entry_id, "specialism_slug": slug}
-                            for slug in row.specialisms]
-            memberships.append({"contact_point_id": entry_id, "network_id": network.id,
-                                "role": row.role or _default_role(network),
-                                "external_id": row.external_id})
-            audit_row("contact_point.created", entry_id, _created_changes(row, network))
-        _insert(Email, emails)
-        _insert(Phone, phones)
-        _insert_table(contact_point_specialism, specialisms)
-        _insert(Membership, memberships)
-        created_ids += ids
-        step("create", min(start + CHUNK, total), total)
 
-    # Updated entries and new memberships.
-    changed = [*plan.updated, *plan.memberships]
-    scalar_updates: dict[frozenset, list[dict]] = defaultdict(list)
-    replaced: dict[str, list[Planned]] = defaultdict(list)
-    new_memberships, membership_updates = [], []
-    for planned in changed:
-        values: dict[str, Any] = {}
-        for name, (_, new) in planned.changes.items():
-            if name in ("given_name", "family_name", "native_name", "title", "country", "city",
-                        "address", "notes", "urgent_instructions", "urgent", "status"):
-                values[name] = new
-            elif name == "last_verified":
-                values["last_verified_on"] = new
-            elif name == "languages":
-                values["languages"] = new
-            elif name == "organisation":
-                values["organisation_id"] = organisations.id(planned.row.country, new)
-            elif name in ("emails", "phones", "specialisms"):
-                replaced[name].append(planned)
-            elif name == "membership":
-                role, external_id = new
-                new_memberships.append({"contact_point_id": planned.entry_id,
-                                        "network_id": network.id, "role": role,
-                                        "external_id": external_id})
-        if "country" in planned.changes and "organisation" not in planned.changes \
-                and "organisation" in present and planned.row.organisation:
-            values["organisation_id"] = organisations.id(planned.row.country,
-                                                         planned.row.organisation)
-        if "role" in planned.changes or "external_id" in planned.changes:
-            membership_updates.append({
-                "entry": planned.entry_id, "network": network.id,
-                "role": planned.changes.get("role", (None, None))[1],
-                "external_id": planned.changes.get("external_id", (None, None))[1]})
-        values.update(version=planned.version + 1, updated_at=now)
-        scalar_updates[frozenset(values)].append({"id": planned.entry_id, **values})
-        audit_row("contact_point.membership_added" if planned.action == "membership"
-                  else "contact_point.updated", planned.entry_id,
-                  {name: [_json(old), _json(new)] for name, (old, new) in planned.changes.items()})
-        changed_ids.append(planned.entry_id)
-    for rows in scalar_updates.values():
-        for chunk in _chunks(rows):
-            session.execute(update(ContactPoint), chunk)
-    for planned_list, model, make in (
-            (replaced["emails"], Email, lambda entry_id, new: [
-                {"contact_point_id": entry_id, "address": address_, "position": position}
-                for position, address_ in enumerate(new)]),
-            (replaced["phones"], Phone, lambda entry_id, new: [
-                {"contact_point_id": entry_id, "number": number, "kind": kind,
-                 "position": position} for position, (number, kind) in enumerate(new)])):
-        ids = [planned.entry_id for planned in planned_list]
-        for chunk in _chunks(ids):
-            session.execute(delete(model).where(model.contact_point_id.in_(chunk)))
-        rows = [item for planned in planned_list
-                for item in make(planned.entry_id, planned.changes[
-                    "emails" if model is Email else "phones"][1])]
-        _insert(model, rows)
-    ids = [planned.entry_id for planned in replaced["specialisms"]]
-    table = contact_point_specialism
-    for chunk in _chunks(ids):
-        session.execute(delete(table).where(table.c.contact_point_id.in_(chunk)))
-    _insert_table(table, [{"contact_point_id": planned.entry_id, "specialism_slug": slug}
-                          for planned in replaced["specialisms"]
-                          for slug in planned.changes["specialisms"][1]])
-    _insert(Membership, new_memberships)
-    for item in membership_updates:
-        values = {key: item[key] for key in ("role", "external_id") if item[key] is not None}
-        session.execute(update(Membership).where(
-            Membership.contact_point_id == item["entry"],
-            Membership.network_id == item["network"]).values(**values))
-    step("update", len(changed), len(changed))
+def _phones(phones: list[tuple[str, str]] | None) -> list[dict[str, str]]:
+    return [{"number": number, "kind": kind} for number, kind in phones or []]
 
-    # Entries of the network missing from the list.
-    if plan.archive_missing and plan.missing:
-        only = [item.entry_id for item in plan.missing if not item.shared]
-        shared = [item.entry_id for item in plan.missing if item.shared]
-        for chunk in _chunks(only):
-            session.execute(update(ContactPoint).where(ContactPoint.id.in_(chunk)).values(
-                status="archived", version=ContactPoint.version + 1, updated_at=now))
-        for chunk in _chunks(shared):
-            session.execute(delete(Membership).where(
-                Membership.network_id == network.id, Membership.contact_point_id.in_(chunk)))
-            session.execute(update(ContactPoint).where(ContactPoint.id.in_(chunk)).values(
-                version=ContactPoint.version + 1, updated_at=now))
-        for entry_id in only:
-            audit_row("contact_point.archived", entry_id,
-                      {"status": ["active", "archived"],
-                       "reason": [None, f"missing from the {network.slug} list"]})
-        for entry_id in shared:
-            audit_row("contact_point.membership_removed", entry_id,
-                      {"memberships": [network.slug, None],
-                       "reason": [None, f"missing from the {network.slug} list"]})
-        missing_ids = only + shared
-        for chunk in _chunks(missing_ids):
+
+def _created(planned: Planned, network: Network, organisations: _Organisations,
+             note: dict[str, Any]) -> EntryWrite:
+    row = planned.row
+    values = {
+        "given_name": row.given_name or "", "family_name": row.family_name,
+        "native_name": row.native_name, "name_variants": [], "title": row.title,
+        "organisation": organisations.json(row.country, row.organisation,
+                                           row.organisation_kind),
+        "country": row.country, "city": row.city, "address": row.address,
+        "emails": list(row.emails), "phones": _phones(row.phones),
+        "languages": list(row.languages), "specialisms": list(row.specialisms),
+        "urgent": bool(row.urgent), "urgent_instructions": row.urgent_instructions,
+        "notes": row.notes, "status": "active",
+        "last_verified_on": row.last_verified.isoformat() if row.last_verified else None,
+    }
+    membership = {"role": row.role or _default_role(network), "external_id": row.external_id}
+    return EntryWrite(None, {name: (None, value) for name, value in values.items()},
+                      {network.slug: (None, membership)}, action="contact_point.created",
+                      note=note)
+
+
+def _proposed_organisation(row, name: str | None) -> dict[str, Any] | None:
+    return {"name": name, "kind": row.organisation_kind} if name else None
+
+
+def _as_entry_changes(changes: dict[str, tuple], row,
+                      organisation: Callable[[Any, str | None], dict[str, Any] | None]
+                      ) -> dict[str, tuple]:
+    """A planned row's changes of the entry's own fields in the entry's JSON shape;
+    `organisation(row, name)` gives the new organisation's."""
+    result: dict[str, tuple] = {}
+    for name, (old, new) in changes.items():
+        if name == "phones":
+            result[name] = (_phones(old), _phones(new))
+        elif name == "last_verified":
+            result["last_verified_on"] = (old.isoformat() if old else None,
+                                          new.isoformat() if new else None)
+        elif name == "organisation":
+            result[name] = ({"name": old} if old else None, organisation(row, new))
+        elif name not in ("membership", "role", "external_id"):
+            result[name] = (old, new)
+    return result
+
+
+def _updated(planned: Planned, network: Network, organisations: _Organisations,
+             present: frozenset[str], note: dict[str, Any]) -> EntryWrite:
+    row = planned.row
+    known = lambda row, name: organisations.json(row.country, name,
+                                                 row.organisation_kind)
+    changes = _as_entry_changes(planned.changes, row, known)
+    if ("country" in changes and "organisation" not in changes and "organisation" in present
+            and row.organisation):
+        # The same name in another country is another organisation.
+        changes["organisation"] = ({"name": row.organisation}, known(row, row.organisation))
+    memberships: dict[str, tuple[dict | None, dict | None]] = {}
+    if "membership" in planned.changes:
+        role, external_id = planned.changes["membership"][1]
+        memberships[network.slug] = (None, {"role": role, "external_id": external_id})
+    else:
+        attributes = {name: planned.changes[name] for name in ("role", "external_id")
+                      if name in planned.changes}
+        if attributes:
+            memberships[network.slug] = ({name: old for name, (old, _) in attributes.items()},
+                                         {name: new for name, (_, new) in attributes.items()})
+    return EntryWrite(planned.entry_id, changes, memberships,
+                      action="contact_point.membership_added" if planned.action == "membership"
+                      else "contact_point.updated", note=note)
+
+
+def _missing(plan: Plan, network: Network, note: dict[str, Any]) -> list[EntryWrite]:
+    """Entries of the network missing from its list, with --archive-missing: archived, or
+    only out of the network when other networks list them too."""
+    if not plan.archive_missing:
+        return []
+    because = {**note, "reason": f"missing from the {network.slug} list"}
+    return [EntryWrite(item.entry_id, {}, {network.slug: ({}, None)},
+                       action="contact_point.membership_removed", note=because)
+            if item.shared else
+            EntryWrite(item.entry_id, {"status": ("active", "archived")},
+                       action="contact_point.archived", note=because)
+            for item in plan.missing]
+
+
+def _record_snapshots(network: Network, plan: Plan, changed: list[Planned]) -> None:
+    """What this list said about each entry, for the next import of the network."""
+    session = db.session
+    if plan.archive_missing:
+        for chunk in _chunks([item.entry_id for item in plan.missing]):
             session.execute(delete(ImportSnapshot).where(
                 ImportSnapshot.network_id == network.id,
                 ImportSnapshot.contact_point_id.in_(chunk)))
-        changed_ids += missing_ids
-
-    # What this list said about each entry, for the next import of the network.
     snapshots = [(planned.entry_id, planned.digest, planned.row)
-                 for planned in [*plan.created, *changed]] + plan.snapshots
-    created = set(created_ids)
-    stale = [entry_id for entry_id, _, _ in snapshots if entry_id not in created]
-    for chunk in _chunks(stale):
+                 for planned in [*changed, *plan.proposals]] + plan.snapshots
+    for chunk in _chunks([entry_id for entry_id, _, _ in snapshots]):
         session.execute(delete(ImportSnapshot).where(
             ImportSnapshot.network_id == network.id,
             ImportSnapshot.contact_point_id.in_(chunk)))
-    for chunk in _chunks(snapshots):
-        _insert(ImportSnapshot, [{"network_id": network.id, "contact_point_id": entry_id,
-                                  "digest": row_digest, "row": row_values(row, present)}
-                                 for entry_id, row_digest, row in chunk])
-    step("record", 0, 0)
-    for chunk in _chunks(audits, 5000):
-        session.execute(insert(AuditEntry), chunk)
-    record_changes([*created_ids, *changed_ids])
-    session.flush()
-    step("done", 1, 1)
+    snapshots += [(planned.entry_id, planned.digest, planned.row) for planned in plan.created]
+    for chunk in _chunks(snapshots, 5000):
+        session.execute(insert(ImportSnapshot.__table__), [
+            {"network_id": network.id, "contact_point_id": entry_id, "digest": row_digest,
+             "row": row_values(row, plan.present)} for entry_id, row_digest, row in chunk])
 
 
 def _default_role(network: Network) -> str:
     return network.roles[0].slug if network.roles else "member"
-
-
-def _new_entry(row, organisations: _Organisations, now) -> dict[str, Any]:
-    return {
-        "given_name": row.given_name or "", "family_name": row.family_name,
-        "native_name": row.native_name, "name_variants": [], "title": row.title,
-        "organisation_id": organisations.id(row.country, row.organisation),
-        "country": row.country, "city": row.city, "address": row.address,
-        "languages": list(row.languages), "urgent": bool(row.urgent),
-        "urgent_instructions": row.urgent_instructions, "notes": row.notes,
-        "status": "active", "last_verified_on": row.last_verified, "version": 1,
-        "created_at": now, "updated_at": now,
-    }
-
-
-def _created_changes(row, network: Network) -> dict[str, list]:
-    values = {
-        "given_name": row.given_name, "family_name": row.family_name,
-        "native_name": row.native_name, "title": row.title, "organisation": row.organisation,
-        "country": row.country, "city": row.city, "emails": row.emails,
-        "phones": [f"{number} ({kind})" for number, kind in row.phones],
-        "languages": row.languages, "specialisms": row.specialisms,
-        "last_verified_on": row.last_verified.isoformat() if row.last_verified else None,
-        "memberships": [f"{network.slug}: {row.role or _default_role(network)}"
-                        + (f" ({row.external_id})" if row.external_id else "")],
-    }
-    return {name: [None, value] for name, value in values.items() if value not in (None, "", [])}
-
-
-def _insert(model, rows: list[dict]) -> None:
-    for chunk in _chunks(rows, 5000):
-        db.session.execute(insert(model), chunk)
-
-
-def _insert_table(table, rows: list[dict]) -> None:
-    for chunk in _chunks(rows, 5000):
-        db.session.execute(table.insert(), chunk)
 
 
 # --- reading runs ----------------------------------------------------------------------------
@@ -677,8 +637,6 @@ def get_run(actor: User | None, run_id: int) -> ImportRun:
 
 
 def recent_runs(actor: User, limit: int = 20) -> list[ImportRun]:
-    from directory.services.permissions import maintained_networks
-
     query = select(ImportRun).order_by(ImportRun.id.desc()).limit(limit)
     allowed = maintained_networks(actor)
     if allowed is not None:

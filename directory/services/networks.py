@@ -22,9 +22,12 @@ def list_networks() -> list[Network]:
 
 
 def get_network(slug: str) -> Network:
+    """The network `slug`, or NotFound naming the networks there are."""
     network = db.session.scalars(select(Network).where(Network.slug == slug)).first()
     if network is None:
-        raise NotFound(gettext("There is no network '%(slug)s'.", slug=slug))
+        known = ", ".join(db.session.scalars(select(Network.slug).order_by(Network.id)))
+        raise NotFound(gettext("There is no network '%(slug)s' (networks: %(known)s).",
+                               slug=slug, known=known))
     return network
 
 

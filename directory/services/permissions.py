@@ -43,6 +43,34 @@ def require_maintain(actor: User, networks: Iterable[str] | None = None) -> None
         raise PermissionDenied(_("You may only change entries of the networks you maintain."))
 
 
+def can_change_shared(actor: User, networks: Iterable[str]) -> bool:
+    """May the actor change an entry's shared fields (everything but the memberships) alone?
+    Only when it maintains every network the entry belongs to (SPEC section 2): networks
+    share entries, and one network's secretariat does not overwrite another's."""
+    allowed = maintained_networks(actor)
+    if allowed is None:
+        return True
+    networks = set(networks)
+    return bool(networks) and networks <= allowed
+
+
+def can_decide(actor: User, entry_networks: Iterable[str], on_behalf_of: Iterable[str],
+               proposer_id: int | None) -> bool:
+    """May the actor accept or reject a proposal about an entry of `entry_networks`, made on
+    behalf of the networks `on_behalf_of` by the user `proposer_id` (None: by the contact
+    point themselves)? Administrators may; a secretariat when it maintains one of the entry's
+    other networks (any of its networks when no other is left, or for the contact point's
+    own proposals). Nobody decides their own proposal."""
+    if proposer_id is not None and proposer_id == actor.id:
+        return False
+    allowed = maintained_networks(actor)
+    if allowed is None:
+        return True
+    networks = set(entry_networks)
+    deciding = networks - set(on_behalf_of) or networks
+    return bool(allowed & deciding)
+
+
 def require_network(actor: User, network: str) -> None:
     """For imports, exports and membership changes: one specific network."""
     allowed = maintained_networks(actor)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect, select
 
 from directory import vocabulary
@@ -15,7 +13,11 @@ from directory.models import ChangeCounter, Network, NetworkRole, Specialism
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
-def alembic_config() -> Config:
+def alembic_config():
+    """Alembic's configuration for our migrations (Alembic is imported here, not at start:
+    it is a third of the command line's start-up and only `init-db` needs it)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -23,6 +25,8 @@ def alembic_config() -> Config:
 
 def upgrade() -> None:
     """Bring the schema to the latest migration; a no-op when it is already there."""
+    from alembic import command
+
     with db.engine.begin() as connection:
         config = alembic_config()
         config.attributes["connection"] = connection

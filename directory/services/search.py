@@ -35,7 +35,8 @@ from directory.models import (
 )
 from directory.models.contact_point import contact_point_specialism
 from directory.services import usage
-from directory.services.contacts import contact_point_query, contact_points_json
+from directory.services.contact_json import contact_points_json
+from directory.services.contact_queries import contact_point_query, stale_after_days
 from directory.services.errors import ServiceError, Unavailable
 from directory.services.numbers import whole_number
 from index import (
@@ -342,7 +343,7 @@ def search(actor: User, request: SearchQuery, count_use: bool = True) -> SearchP
     _catch_up_before_search()
     try:
         result = search_index().search(replace(
-            request, today=date.today(), stale_days=int(current_app.config["STALE_AFTER_DAYS"])))
+            request, today=date.today(), stale_days=stale_after_days()))
     except QueryTooLong:
         raise ServiceError(ngettext("The search is too long: at most %(num)s character.",
                                     "The search is too long: at most %(num)s characters.",

@@ -6,7 +6,7 @@ from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from directory.services import permissions
+from directory.services import permissions, proposals
 
 # (endpoint, label, who sees it) — entries whose blueprint is not registered are skipped.
 MENU = (
@@ -15,8 +15,11 @@ MENU = (
     ("contacts.create", _l("New entry"), lambda user: permissions.can_maintain(user)),
     ("contacts.stale", _l("To re-verify"), lambda user: permissions.can_maintain(user)),
     ("imports.upload", _l("Import"), lambda user: permissions.can_maintain(user)),
+    ("proposals.queue", _l("Proposals"), lambda user: permissions.can_maintain(user)),
     ("admin.user_list", _l("Users"), lambda user: user.role == "admin"),
 )
+# A number beside a menu entry: what waits for the user there.
+COUNTS = {"proposals.queue": proposals.count_to_decide}
 
 
 def register_blueprints(app: Flask) -> None:
@@ -24,16 +27,19 @@ def register_blueprints(app: Flask) -> None:
     from directory.web.admin.routes import blueprint as admin
     from directory.web.api import blueprint as api
     from directory.web.api import events as _api_events  # noqa: F401
+    from directory.web.api import proposals as _api_proposals  # noqa: F401
     from directory.web.api import routes as _api_routes  # noqa: F401  (attaches the routes)
     from directory.web.auth.routes import blueprint as auth
     from directory.web.contacts.routes import blueprint as contacts
     from directory.web.events.routes import blueprint as events
     from directory.web.imports.routes import blueprint as imports
+    from directory.web.proposals.routes import blueprint as proposals_pages
     from directory.web.reports.routes import blueprint as reports
     from directory.web.search.routes import blueprint as search
 
     limits.init_app(app)
-    for blueprint in (auth, search, contacts, events, reports, imports, admin, api):
+    for blueprint in (auth, search, contacts, events, reports, imports, proposals_pages, admin,
+                      api):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     templating.init_app(app)
@@ -45,7 +51,8 @@ def register_blueprints(app: Flask) -> None:
             if not current_user.is_authenticated:
                 return []
             user = current_user._get_current_object()
-            return [{"url": url_for(endpoint), "label": label}
+            return [{"url": url_for(endpoint), "label": label,
+                     "count": COUNTS[endpoint](user) if endpoint in COUNTS else None}
                     for endpoint, label, visible in MENU
                     if endpoint in app.view_functions and visible(user)]
 

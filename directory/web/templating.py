@@ -16,9 +16,9 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
-from directory import vocabulary
+from directory import fields, vocabulary
 from directory.extensions import current_locale
-from directory.services import audit, contacts, search
+from directory.services import audit, contact_queries, search
 
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
 # What of the search page's address an entry's links carry, so that its reader comes back to
@@ -236,4 +236,5 @@ def init_app(app: Flask) -> None:
     app.add_template_global(page_url)
     app.add_template_global(url_with_args)
     app.add_template_global(has_endpoint)
-    app.add_template_global(contacts.is_stale)
+    app.add_template_global(contact_queries.is_stale)
+    app.add_template_global(fields.LABELS, "field_labels")

@@ -101,16 +101,31 @@ def _counterpart(env: dict, *commands: tuple[str, ...], stdin: str | None = None
     return outputs
 
 
-def api(base: str, token: str, path: str, body: dict) -> dict:
+def api(base: str, token: str, path: str, body: dict | None = None, method: str = "POST") -> dict:
     request = urllib.request.Request(
-        base + path, data=json.dumps(body).encode(), method="POST",
+        base + path, data=json.dumps(body).encode() if body is not None else None,
+        method=method,
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json",
                  "Accept": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read())
     except urllib.error.HTTPError as error:
-        raise ServerFailed(f"POST {path}: {error.code} {error.read().decode()}") from None
+        raise ServerFailed(f"{method} {path}: {error.code} {error.read().decode()}") from None
+
+
+def _pending_proposal(env: dict, server: LiveServer) -> int:
+    """A proposal waiting for the administrator: the EMJ secretariat changes the city of a
+    demo entry that EMJ shares with another network. The entry's id."""
+    [token] = _counterpart(env, ("create-token", USERS["secretariat"][0]))
+    listing = api(server.url, token.strip(), "/api/v1/contact-points?network=emj&per_page=500",
+                  method="GET")
+    shared = [row for row in listing["results"] if len(row["memberships"]) > 1]
+    if not shared:
+        raise ServerFailed("the demo data has no entry that EMJ shares with another network")
+    api(server.url, token.strip(), f"/api/v1/contact-points/{shared[0]['id']}",
+        {"city": "Sousse"}, method="PATCH")
+    return shared[0]["id"]
 
 
 @contextmanager
@@ -164,6 +179,7 @@ def running_server(folder: Path, demo_entries: int = 60) -> Iterator[LiveServer]
                 "note": "Logged by the browser tests."})
         api(server.url, token, f"/api/v1/contact-events/{event['id']}/void",
             {"reason": "Logged twice"})
+        server.entries["shared"] = _pending_proposal(env, server)
         yield server
     finally:
         if process is not None:

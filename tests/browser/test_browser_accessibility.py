@@ -17,6 +17,8 @@ PAGES = {
     "entry": "/contact-points/{lahlou}",
     "entry-from-a-search": "/contact-points/{lahlou}?search=q%3DLahlou%26country%3DMA",
     "entry-edit": "/contact-points/{lahlou}/edit",
+    "entry-with-proposal": "/contact-points/{shared}",
+    "proposals": "/proposals",
     "entry-new": "/contact-points/new",
     "stale": "/contact-points/stale",
     "log-contact": "/contact-points/{gharbi}/log-contact",

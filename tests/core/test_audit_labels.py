@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 from directory.services import audit
-from directory.services.contacts import contact_point_json
+from directory.services.contact_json import contact_point_json
+from directory.services.contact_queries import get_contact_point
 
 PACKAGE = Path(__file__).resolve().parents[2] / "directory"
 # Actions are dotted words ("contact_point.created") or one word ("export", "logout").
@@ -53,9 +54,7 @@ def test_every_recorded_action_has_a_label():
 def test_every_field_of_an_entry_has_a_label(app, make):
     entry = make.entry()
     with app.app_context():
-        from directory.services import contacts
-
-        fields = set(contact_point_json(contacts.get_contact_point(entry)))
+        fields = set(contact_point_json(get_contact_point(entry)))
     shown = fields - {"id", "version", "stale"}  # never audited (services.contacts._snapshot)
     missing = sorted(shown - set(audit.FIELD_LABELS))
     assert not missing, f"entry fields without a label in services/audit.py: {missing}"

@@ -110,7 +110,8 @@ def test_an_existing_email_with_a_new_network_becomes_a_membership(api, make, co
     response = client.post("/api/v1/contact-points", json=payload(
         emails=["Amina@Justice.Example"],
         memberships=[{"network": "carin", "role": "judicial", "external_id": "C-9"}]))
-    assert response.status_code == 200, response.json
+    # 202: the membership is added, the payload's other details are proposed to EMJ.
+    assert response.status_code == 202, response.json
     assert response.json["id"] == entry_id
     assert response.json["memberships"] == [
         {"network": "emj", "role": "contact-point", "external_id": None},
@@ -119,6 +120,7 @@ def test_an_existing_email_with_a_new_network_becomes_a_membership(api, make, co
     assert count_rows(ContactPoint) == 1 and count_rows(Membership) == 2
     # The person's details are the existing entry's, not the new payload's.
     assert response.json["family_name"] != "Dupont"
+    assert response.json["proposal"]["changes"]["family_name"]["to"] == "Dupont"
 
 
 def test_an_email_of_another_entry_is_refused_in_a_patch(api, make):

@@ -14,8 +14,7 @@ def test_openapi_document_is_valid_and_complete(app, api):
         if not rule.rule.startswith("/api/v1/") or rule.rule == "/api/v1/openapi.json":
             continue
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule[len("/api/v1"):])
-        path = path.replace("{contact_point_id}", "{id}").replace("{event_id}", "{id}")
-        path = path.replace("{user_id}", "{id}")
+        path = re.sub(r"\{\w+_id\}", "{id}", path)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method.lower()) in described, f"{method} {path} is not in openapi.json"
 

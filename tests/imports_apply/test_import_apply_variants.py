@@ -6,8 +6,8 @@ from import_apply_support import directory_state, run_import, write_csv
 from sqlalchemy import select
 
 from directory.extensions import db
-from directory.models import ContactPoint
-from directory.services import commit, contacts, users
+from directory.models import ContactPoint, Email
+from directory.services import commit, contact_json, contact_queries, contacts, users
 
 HEADER_FR = ["Réf.", "PAYS", "Nom de famille", "Prénoms", "Courriel", "Téléphone", "Fonction",
              "Langues", "Domaines"]
@@ -23,9 +23,9 @@ ROWS_FR = [
 
 def entry_by_email(app, email):
     with app.app_context():
-        cp = db.session.scalars(contacts.contact_point_query().join(ContactPoint.emails)
-                                .where(contacts.Email.address == email)).first()
-        return contacts.contact_point_json(cp) if cp else None
+        cp = db.session.scalars(contact_queries.contact_point_query().join(ContactPoint.emails)
+                                .where(Email.address == email)).first()
+        return contact_json.contact_point_json(cp) if cp else None
 
 
 @pytest.mark.parametrize("delimiter, encoding", [

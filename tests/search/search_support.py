@@ -340,7 +340,7 @@ def load_directory(filler: int = 300) -> dict[str, int]:
     admin = admin_user()
     ids = {}
     for key in TARGETS:
-        contact_point, _ = contacts.create_contact_point(admin, target_payload(key))
+        contact_point = contacts.create_contact_point(admin, target_payload(key)).contact_point
         ids[key] = contact_point.id
     for payload in filler_payloads(filler):
         contacts.create_contact_point(admin, payload)

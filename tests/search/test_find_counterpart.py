@@ -49,13 +49,14 @@ def lebanon(app):
     with app.app_context():
         admin = admin_user()
         for key, (name, networks, specialisms, languages, country) in people.items():
-            contact_point, _ = contacts.create_contact_point(admin, {
+            contact_point = contacts.create_contact_point(admin, {
                 "given_name": "Rami", "family_name": name, "country": country,
                 "emails": [f"{name.lower()}@justice.example.lb"],
                 "phones": [{"number": "+9611123456", "kind": "office"}],
                 "specialisms": specialisms, "languages": languages,
                 "status": "archived" if key == "archived" else "active",
-                "memberships": [{"network": n, "role": roles[n]} for n in networks]})
+                "memberships": [{"network": n, "role": roles[n]} for n in networks]}
+            ).contact_point
             made[key] = contact_point.id
         commit()
     return made

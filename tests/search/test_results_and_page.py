@@ -162,7 +162,7 @@ def test_stale_follows_stale_after_days(stale_app):
             payload = {**target_payload("olfa"), "family_name": name,
                        "emails": [f"{name.lower()}@stale.example"],
                        "last_verified_on": verified.isoformat() if verified else None}
-            made[name], _ = contacts.create_contact_point(admin, payload)
+            made[name] = contacts.create_contact_point(admin, payload).contact_point
         made = {name: entry.id for name, entry in made.items()}
         users.create_user(None, {"email": "stale@users.example", "role": "prosecutor",
                                  "password": PASSWORD})

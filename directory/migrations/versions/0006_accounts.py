@@ -1,7 +1,7 @@
 """accounts: second factor, recovery codes, expiring named tokens, throttling, access log
 
 Revision ID: 0006_accounts
-Revises: 0003_imports
+Revises: 0004_proposals
 Create Date: 2026-12-01 09:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0006_accounts'
-down_revision = '0003_imports'
+down_revision = '0004_proposals'
 branch_labels = None
 depends_on = None
 

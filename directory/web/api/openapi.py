@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from directory import fields
 from directory.services.numbers import MAX_ID
 from directory.services.search import MAX_PER_PAGE
 
@@ -63,7 +64,33 @@ IF_MATCH = [{"name": "If-Match", "in": "header", "required": False,
              "schema": {"type": "string"}}]
 VERSION_BODY = {"required": False, "content": {"application/json": {"schema": {
     "type": "object", "properties": {"version": {"type": "integer"}}}}}}
+
+
+_LIMITS = ("Limits come from one definition (directory/fields.py). Texts: in a one-line "
+           "field white space runs become one space; address, urgent_instructions and notes "
+           "keep line breaks. No text may hold a control character, U+2028/U+2029 or a "
+           "bidirectional override, embedding or isolate (U+202A-U+202E, U+2066-U+2069): "
+           "such a value is refused with 422 naming the field.")
+
+
+def _text(name: str, kind: str | list[str] = ("string", "null")) -> dict[str, Any]:
+    return {"type": kind if isinstance(kind, str) else list(kind),
+            "maxLength": fields.TEXTS[name].max_length}
+
+
+def _list(name: str) -> dict[str, Any]:
+    spec = fields.LISTS[name]
+    return {"type": "array", "maxItems": spec.max_items,
+            "items": {"type": "string", "maxLength": spec.max_length}}
+
+
 ENTRY = {"$ref": "#/components/schemas/ContactPoint"}
+PROPOSAL = {"$ref": "#/components/schemas/Proposal"}
+# 200 with the entry, or 202 with it and the proposal made instead of (part of) the change.
+PROPOSED = _response("Proposed to the secretariats of the entry's other networks: the entry "
+                     "as it is (unchanged but for its memberships) and `proposal`",
+                     {"allOf": [ENTRY, {"type": "object", "required": ["proposal"],
+                                        "properties": {"proposal": PROPOSAL}}]})
 EVENT = {"$ref": "#/components/schemas/ContactEvent"}
 ACCESS_LOG = {"$ref": "#/components/schemas/AccessLog"}
 FILTERS = ("country", "network", "specialism", "language", "kind")
@@ -139,9 +166,16 @@ def openapi_document() -> dict[str, Any]:
                          "requestBody": {"required": True, "content": {"application/json": {
                              "schema": {"allOf": [ENTRY, {"required": ["family_name",
                                                                        "country"]}]}}}},
+                         "description": "A person whose e-mail is already in the directory "
+                                        "gets the new networks as memberships of their "
+                                        "entry (200); the details the request adds or "
+                                        "spells differently are applied by those who "
+                                        "maintain every network of the entry, else "
+                                        "proposed (202).",
                          "responses": {"201": _response("Created", ENTRY),
                                        "200": _response("Added a membership to an existing "
                                                         "entry", ENTRY),
+                                       "202": PROPOSED,
                                        **_errors(400, 401, 403, 409, 422)}}},
             "/contact-points/{id}": {
                 "parameters": ID,
@@ -149,13 +183,22 @@ def openapi_document() -> dict[str, Any]:
                         "responses": {"200": _response("The entry", ENTRY), **_errors(401, 404)}},
                 "patch": {"summary": "Change an entry; send its version (409 when stale)",
                           "parameters": IF_MATCH,
+                          "description": "A secretariat that does not maintain every network "
+                                         "of the entry changes its own networks' "
+                                         "memberships; its change to the other fields is "
+                                         "proposed (202), the entry unchanged.",
                           "requestBody": {"required": True,
                                           "content": {"application/json": {"schema": ENTRY}}},
                           "responses": {"200": _response("Changed", ENTRY),
+                                        "202": PROPOSED,
                                         **_errors(400, 401, 403, 404, 409, 422)}},
                 "delete": {"summary": "Archive an entry",
                            "parameters": VERSION + IF_MATCH, "requestBody": VERSION_BODY,
-                           "responses": {"200": _response("Archived", ENTRY),
+                           "description": "A secretariat that shares the entry with networks "
+                                          "it does not maintain removes its own networks' "
+                                          "memberships; the entry stays for the others.",
+                           "responses": {"200": _response("Archived, or left by the "
+                                                          "secretariat's networks", ENTRY),
                                          **_errors(401, 403, 404, 409, 422)}}},
             "/contact-points/{id}/verify": {"parameters": ID, "post": {
                 "summary": "Mark verified today",
@@ -180,6 +223,36 @@ def openapi_document() -> dict[str, Any]:
                 "parameters": _query("page"),
                 "responses": {"200": _response("A page of reads", ACCESS_LOG),
                               **_errors(400, 401, 403, 404)}}},
+            "/proposals": {"get": {
+                "summary": "Proposals the reader made or may decide, the newest first",
+                "parameters": [
+                    {"name": "status", "in": "query", "required": False,
+                     "schema": {"enum": ["pending", "accepted", "rejected", "superseded"]}},
+                    {"name": "network", "in": "query", "required": False,
+                     "schema": {"type": "string"}}],
+                "responses": {"200": _response("Proposals", {
+                    "type": "object", "properties": {
+                        "results": {"type": "array", "items": PROPOSAL}}}),
+                    **_errors(401, 422)}}},
+            "/proposals/{id}": {"parameters": ID, "get": {
+                "summary": "One proposal",
+                "responses": {"200": _response("The proposal", PROPOSAL),
+                              **_errors(401, 404)}}},
+            "/proposals/{id}/accept": {"parameters": ID, "post": {
+                "summary": "Accept: the change is applied as the decider's own edit",
+                "description": "409 when a field it changes was changed since it was "
+                               "proposed (reject it; it may be proposed again).",
+                "responses": {"200": _response("Accepted", PROPOSAL),
+                              **_errors(400, 401, 403, 404, 409, 422)}}},
+            "/proposals/{id}/reject": {"parameters": ID, "post": {
+                "summary": "Reject, with a reason the proposer reads",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"reason": {"type": "string",
+                                                                "minLength": 1,
+                                                                "maxLength": 1000}},
+                    "required": ["reason"]}}}},
+                "responses": {"200": _response("Rejected", PROPOSAL),
+                              **_errors(400, 401, 403, 404, 409, 422)}}},
             "/contact-events": {
                 "get": {"summary": "My initial contacts, the latest first (voided ones marked)",
                         "parameters": _paging(500),
@@ -254,24 +327,27 @@ def openapi_document() -> dict[str, Any]:
                     "properties": {"code": {"type": "string"}, "message": {"type": "string"},
                                    "fields": {"type": "object",
                                               "additionalProperties": {"type": "string"}}}}}},
-                "ContactPoint": {"type": "object", "properties": {
+                "ContactPoint": {"type": "object", "description": _LIMITS, "properties": {
                     "id": {"type": "integer", "readOnly": True},
-                    "given_name": {"type": "string"}, "family_name": {"type": "string"},
-                    "native_name": {"type": ["string", "null"]}, "name_variants": string_list,
-                    "title": {"type": ["string", "null"]},
+                    "given_name": _text("given_name", "string"),
+                    "family_name": _text("family_name", "string"),
+                    "native_name": _text("native_name"), "name_variants": _list("name_variants"),
+                    "title": _text("title"),
                     "organisation": {"type": ["object", "null"], "properties": {
-                        "id": {"type": "integer"}, "name": {"type": "string"},
+                        "id": {"type": "integer"}, "name": _text("organisation", "string"),
                         "kind": {"type": ["string", "null"]}}},
                     "country": {"type": "string", "description": "ISO 3166-1 alpha-2"},
-                    "city": {"type": ["string", "null"]}, "address": {"type": ["string", "null"]},
-                    "emails": string_list,
-                    "phones": {"type": "array", "items": {"type": "object", "properties": {
-                        "number": {"type": "string"},
-                        "kind": {"enum": ["office", "mobile", "24-7"]}}}},
-                    "languages": string_list, "specialisms": string_list,
+                    "city": _text("city"), "address": _text("address"),
+                    "emails": _list("emails"),
+                    "phones": {"type": "array", "maxItems": fields.LISTS["phones"].max_items,
+                               "items": {"type": "object", "properties": {
+                                   "number": {"type": "string",
+                                              "maxLength": fields.LISTS["phones"].max_length},
+                                   "kind": {"enum": ["office", "mobile", "24-7"]}}}},
+                    "languages": _list("languages"), "specialisms": _list("specialisms"),
                     "urgent": {"type": "boolean"},
-                    "urgent_instructions": {"type": ["string", "null"]},
-                    "notes": {"type": ["string", "null"]},
+                    "urgent_instructions": _text("urgent_instructions"),
+                    "notes": _text("notes"),
                     "status": {"enum": ["active", "inactive", "archived"]},
                     "last_verified_on": {"type": ["string", "null"], "format": "date"},
                     "stale": {"type": "boolean", "readOnly": True},
@@ -280,6 +356,24 @@ def openapi_document() -> dict[str, Any]:
                         "network": {"type": "string"}, "role": {"type": "string"},
                         "external_id": {"type": ["string", "null"]}}}},
                 }},
+                "Proposal": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "contact_point_id": {"type": "integer"},
+                    "kind": {"enum": ["change", "leave"]},
+                    "changes": {"type": "object", "description":
+                                "field → {\"from\": value when proposed, \"to\": proposed "
+                                "value}, in the entry's JSON shape (organisation as "
+                                "{\"name\", \"kind\"})",
+                                "additionalProperties": {"type": "object", "properties": {
+                                    "from": {}, "to": {}}}},
+                    "network": {"type": ["string", "null"],
+                                "description": "the network left (kind leave)"},
+                    "source": {"enum": ["secretariat", "import", "contact-point"]},
+                    "status": {"enum": ["pending", "accepted", "rejected", "superseded"]},
+                    "proposed_by": {"type": "string"}, "on_behalf_of": string_list,
+                    "created_at": {"type": "string", "format": "date-time"},
+                    "decided_by": {"type": ["string", "null"]},
+                    "decided_at": {"type": ["string", "null"], "format": "date-time"},
+                    "reason": {"type": ["string", "null"]}}},
                 "SearchPage": {"type": "object", "properties": {
                     "total": {"type": "integer"}, "page": {"type": "integer"},
                     "per_page": {"type": "integer"},

@@ -5,11 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify, request, url_for
-from flask_babel import gettext as _
 
 from directory.extensions import current_locale
-from directory.services import access_log, commit, contacts, permissions, search, users, vcard
-from directory.services.errors import PermissionDenied
+from directory.services import (
+    access_log,
+    commit,
+    contact_json,
+    contact_queries,
+    contacts,
+    proposals,
+    search,
+    users,
+    vcard,
+)
 from directory.services.numbers import parse_whole_number
 from directory.web import reads
 from directory.web.api import actor, blueprint, int_arg, json_body
@@ -52,31 +60,40 @@ def suggest():
 def list_entries():
     per_page = int_arg("per_page", 50, 500)
     page = int_arg("page", 1)
-    statuses = request.args.getlist("status")
-    if "archived" in statuses and not permissions.can_maintain(actor()):
-        raise PermissionDenied(_("Only those who maintain entries may list archived ones."))
-    total, rows = contacts.list_contact_points(
-        network=request.args.getlist("network"), country=request.args.getlist("country"),
-        status=statuses, page=page, per_page=per_page)
+    total, rows = contact_queries.list_contact_points(
+        actor(), network=request.args.getlist("network"),
+        country=request.args.getlist("country"), status=request.args.getlist("status"),
+        page=page, per_page=per_page)
     reads.note("listing", [row.id for row in rows])
     return jsonify(total=total, page=page, per_page=per_page,
-                   results=[contacts.contact_point_json(row) for row in rows])
+                   results=[contact_json.contact_point_json(row) for row in rows])
 
 
 @blueprint.get("/contact-points/<int:contact_point_id>")
 def get_entry(contact_point_id: int):
-    contact_point = contacts.get_visible_contact_point(actor(), contact_point_id)
+    contact_point = contact_queries.get_visible_contact_point(actor(), contact_point_id)
     reads.note("api", [contact_point.id])
-    return jsonify(contacts.contact_point_json(contact_point))
+    return jsonify(contact_json.contact_point_json(contact_point))
 
 
 @blueprint.post("/contact-points")
 def create_entry():
-    contact_point, created = contacts.create_contact_point(actor(), json_body())
+    saved = contacts.create_contact_point(actor(), json_body())
     commit()
-    response = jsonify(contacts.contact_point_json(contact_point))
-    response.status_code = 201 if created else 200
-    response.headers["Location"] = url_for("api.get_entry", contact_point_id=contact_point.id)
+    return _saved(saved, 201 if saved.created else 200)
+
+
+def _saved(saved: contacts.Saved, status: int = 200) -> Response:
+    """The entry as it is now; 202 with the proposal when (part of) the change was proposed
+    to the entry's other networks instead of made."""
+    body = contact_json.contact_point_json(saved.contact_point)
+    if saved.proposal is not None:
+        body["proposal"] = proposals.proposal_json(saved.proposal)
+        status = 202
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["Location"] = url_for("api.get_entry",
+                                           contact_point_id=saved.contact_point.id)
     return response
 
 
@@ -87,10 +104,10 @@ def _version_header() -> int | None:
 
 @blueprint.patch("/contact-points/<int:contact_point_id>")
 def patch_entry(contact_point_id: int):
-    contact_point = contacts.update_contact_point(actor(), contact_point_id, json_body(),
-                                                  version=_version_header())
+    saved = contacts.update_contact_point(actor(), contact_point_id, json_body(),
+                                          version=_version_header())
     commit()
-    return jsonify(contacts.contact_point_json(contact_point))
+    return _saved(saved)
 
 
 def _optional_version() -> Any:
@@ -104,19 +121,19 @@ def _optional_version() -> Any:
 def archive_entry(contact_point_id: int):
     contact_point = contacts.archive_contact_point(actor(), contact_point_id, _optional_version())
     commit()
-    return jsonify(contacts.contact_point_json(contact_point))
+    return jsonify(contact_json.contact_point_json(contact_point))
 
 
 @blueprint.post("/contact-points/<int:contact_point_id>/verify")
 def verify_entry(contact_point_id: int):
     contact_point = contacts.verify_contact_point(actor(), contact_point_id, _optional_version())
     commit()
-    return jsonify(contacts.contact_point_json(contact_point))
+    return jsonify(contact_json.contact_point_json(contact_point))
 
 
 @blueprint.get("/contact-points/<int:contact_point_id>/vcard")
 def entry_vcard(contact_point_id: int):
-    contact_point = contacts.get_visible_contact_point(actor(), contact_point_id)
+    contact_point = contact_queries.get_visible_contact_point(actor(), contact_point_id)
     reads.note("vcard", [contact_point.id])
     return Response(
         vcard.vcard(contact_point), mimetype="text/vcard",

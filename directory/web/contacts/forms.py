@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from directory import vocabulary
+from directory import fields, vocabulary
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -26,18 +26,24 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def _limit(name: str) -> dict[str, int]:
+    """The browser's own limit on a text field, as `fields` defines it (the service checks
+    it too, with a message naming the field)."""
+    return {"maxlength": fields.TEXTS[name].max_length}
+
+
 class ContactPointForm(FlaskForm):
     version = HiddenField()
-    given_name = StringField(_l("Given name"))
-    family_name = StringField(_l("Family name"))
-    native_name = StringField(_l("Name in native script"))
+    given_name = StringField(_l("Given name"), render_kw=_limit("given_name"))
+    family_name = StringField(_l("Family name"), render_kw=_limit("family_name"))
+    native_name = StringField(_l("Name in native script"), render_kw=_limit("native_name"))
     name_variants = TextAreaField(_l("Other spellings of the name (one a line)"))
-    title = StringField(_l("Title or function"))
-    organisation_name = StringField(_l("Organisation"))
+    title = StringField(_l("Title or function"), render_kw=_limit("title"))
+    organisation_name = StringField(_l("Organisation"), render_kw=_limit("organisation"))
     organisation_kind = SelectField(_l("Kind of organisation"), choices=[])
     country = SelectField(_l("Country"), choices=[])
-    city = StringField(_l("City"))
-    address = TextAreaField(_l("Address"))
+    city = StringField(_l("City"), render_kw=_limit("city"))
+    address = TextAreaField(_l("Address"), render_kw=_limit("address"))
     emails = TextAreaField(_l("E-mail addresses (one a line)"))
     office_phones = TextAreaField(_l("Office phones (one a line)"))
     mobile_phones = TextAreaField(_l("Mobile phones (one a line)"))
@@ -45,8 +51,9 @@ class ContactPointForm(FlaskForm):
     languages = MultiCheckboxField(_l("Languages"), choices=[])
     specialisms = MultiCheckboxField(_l("Specialisms"), choices=[])
     urgent = BooleanField(_l("Available 24/7 for urgent requests"))
-    urgent_instructions = TextAreaField(_l("How to reach them urgently"))
-    notes = TextAreaField(_l("Notes"))
+    urgent_instructions = TextAreaField(_l("How to reach them urgently"),
+                                        render_kw=_limit("urgent_instructions"))
+    notes = TextAreaField(_l("Notes"), render_kw=_limit("notes"))
     status = SelectField(_l("Status"), choices=[])
     last_verified_on = DateField(_l("Last verified on"), validators=[Optional()])
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -18,11 +17,21 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import or_, select
 
-from directory.extensions import current_locale, db
-from directory.models import AuditEntry, ContactPoint, Membership, Network, Specialism
-from directory.services import access_log, commit, contacts, permissions, rollback, usage, vcard
+from directory.extensions import current_locale
+from directory.models import ContactPoint, Network
+from directory.services import (
+    access_log,
+    commit,
+    contact_queries,
+    contacts,
+    networks,
+    permissions,
+    proposals,
+    rollback,
+    usage,
+    vcard,
+)
 from directory.services.errors import Conflict, ValidationFailed
 from directory.services.numbers import parse_whole_number
 from directory.web import reads
@@ -41,14 +50,11 @@ def _actor():
     return current_user._get_current_object()
 
 
-def _networks() -> list[Network]:
-    return list(db.session.scalars(select(Network).order_by(Network.id)))
 
 
 def _form() -> ContactPointForm:
     form = ContactPointForm()
-    form.fill_choices(current_locale(), list(db.session.scalars(
-        select(Specialism).order_by(Specialism.position))))
+    form.fill_choices(current_locale(), networks.list_specialisms())
     return form
 
 
@@ -74,19 +80,18 @@ def _membership_state(contact_point: ContactPoint | None, networks: list[Network
 
 @blueprint.get("/<int:contact_point_id>")
 def view(contact_point_id: int):
-    contact_point = contacts.get_visible_contact_point(_actor(), contact_point_id)
-    history = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.target_type == "contact_point",
-                                 AuditEntry.target_id == contact_point.id)
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(50)
-    ).all()
+    contact_point = contact_queries.get_visible_contact_point(_actor(), contact_point_id)
+    history = contact_queries.entry_history(contact_point)
+    pending = [(proposal, proposals.may_decide(_actor(), proposal))
+               for proposal in proposals.pending_on_entry(_actor(), contact_point)]
     usage.count("view", contact_point.network_slugs)
     reads.note("page", [contact_point.id])
     commit()
     return render_template(
         "contacts/view.html", contact_point=contact_point,
-        stale=contacts.is_stale(contact_point), may_edit=contacts.may_edit(_actor(), contact_point),
-        may_log=permissions.can_log_contacts(_actor()), history=history,
+        stale=contact_queries.is_stale(contact_point),
+        may_edit=contact_queries.may_edit(_actor(), contact_point),
+        may_log=permissions.can_log_contacts(_actor()), history=history, pending=pending,
         action_form=FlaskForm())
 
 
@@ -94,97 +99,104 @@ def _save(form: ContactPointForm, networks: list[Network], contact_point: Contac
     payload = payload_from_form(form, _memberships_from_request(networks))
     try:
         if contact_point is None:
-            saved, created = contacts.create_contact_point(_actor(), payload)
+            saved = contacts.create_contact_point(_actor(), payload)
         else:
             version = parse_whole_number(form.version.data)
             saved = contacts.update_contact_point(_actor(), contact_point.id, payload, version)
-            created = False
     except (ValidationFailed, Conflict) as error:
         rollback()
         return None, apply_errors(form, error.fields) or (
             {"": error.message} if isinstance(error, Conflict) else {})
+    entry_id = saved.contact_point.id
     commit()
-    if contact_point is None and not created:
+    if contact_point is None and not saved.created:
         flash(_("This person was already in the directory: the network was added to their entry."),
               "info")
-    else:
+    elif saved.proposal is None:
         flash(_("The entry is saved."), "success")
-    return saved, {}
+    if saved.proposal is not None:
+        flash(_("This entry is shared with networks you do not maintain: your change is "
+                "proposed to their secretariats, and applies once one of them accepts it."),
+              "info")
+    return entry_id, {}
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
 def create():
-    permissions.require_maintain(_actor())
-    networks = [n for n in _networks() if permissions.can_maintain(_actor(), [n.slug])]
+    own = contact_queries.networks_of(_actor())
     form = _form()
     extra_errors: dict[str, str] = {}
     if request.method == "GET":
         form.status.data = "active"
         form.last_verified_on.data = date.today()
     if form.validate_on_submit():
-        saved, extra_errors = _save(form, networks, None)
+        saved, extra_errors = _save(form, own, None)
         if saved is not None:
-            return redirect(url_for("contacts.view", contact_point_id=saved.id))
+            return redirect(url_for("contacts.view", contact_point_id=saved))
     status = 422 if request.method == "POST" else 200
     return render_template("contacts/edit.html", form=form, contact_point=None,
-                           networks=networks, memberships=_membership_state(None, networks),
+                           networks=own, memberships=_membership_state(None, own),
                            extra_errors=extra_errors), status
 
 
 @blueprint.route("/<int:contact_point_id>/edit", methods=["GET", "POST"])
 def edit(contact_point_id: int):
-    contact_point = contacts.get_contact_point(contact_point_id)
-    permissions.require_maintain(_actor(), contact_point.network_slugs)
-    networks = _networks()
+    contact_point = contact_queries.get_editable_contact_point(_actor(), contact_point_id)
+    every = networks.list_networks()
     form = _form()
     extra_errors: dict[str, str] = {}
     if request.method == "GET":
         fill_form(form, contact_point)
     if form.validate_on_submit():
-        saved, extra_errors = _save(form, networks, contact_point)
+        saved, extra_errors = _save(form, every, contact_point)
         if saved is not None:
-            return redirect(url_for("contacts.view", contact_point_id=saved.id))
-        contact_point = contacts.get_contact_point(contact_point_id)
+            return redirect(url_for("contacts.view", contact_point_id=saved))
+        contact_point = contact_queries.get_contact_point(contact_point_id)
     status = 422 if request.method == "POST" else 200
     return render_template(
-        "contacts/edit.html", form=form, contact_point=contact_point, networks=networks,
-        memberships=_membership_state(contact_point, networks), extra_errors=extra_errors,
-        editable_networks={n.slug for n in networks
-                           if permissions.can_maintain(_actor(), [n.slug])}), status
+        "contacts/edit.html", form=form, contact_point=contact_point, networks=every,
+        memberships=_membership_state(contact_point, every), extra_errors=extra_errors,
+        editable_networks={n.slug for n in contact_queries.networks_of(_actor())},
+        deciding=contact_queries.deciding_networks(_actor(), contact_point)), status
 
 
-def _state_change(contact_point_id: int, action, message: str):
+def _state_change(contact_point_id: int, action, message):
+    """Run a state change; `message(entry)` says what happened."""
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)
     version = request.form.get("version")
     try:
-        action(_actor(), contact_point_id, parse_whole_number(version))
+        entry = action(_actor(), contact_point_id, parse_whole_number(version))
     except Conflict as error:
         rollback()
         flash(error.message, "error")
         return redirect(url_for("contacts.view", contact_point_id=contact_point_id))
+    text = message(entry)
     commit()
-    flash(message, "success")
+    flash(text, "success")
     return redirect(safe_next(request.form.get("next"),
                               url_for("contacts.view", contact_point_id=contact_point_id)))
 
 
 @blueprint.post("/<int:contact_point_id>/archive")
 def archive(contact_point_id: int):
-    return _state_change(contact_point_id, contacts.archive_contact_point,
-                         _("The entry is archived."))
+    return _state_change(
+        contact_point_id, contacts.archive_contact_point,
+        lambda entry: _("The entry is archived.") if entry.status == "archived" else _(
+            "The entry is removed from your networks; it stays in the directory for its "
+            "other networks."))
 
 
 @blueprint.post("/<int:contact_point_id>/verify")
 def verify(contact_point_id: int):
     return _state_change(contact_point_id, contacts.verify_contact_point,
-                         _("The entry is marked verified today."))
+                         lambda entry: _("The entry is marked verified today."))
 
 
 @blueprint.get("/<int:contact_point_id>/vcard")
 def download_vcard(contact_point_id: int):
-    contact_point = contacts.get_visible_contact_point(_actor(), contact_point_id)
+    contact_point = contact_queries.get_visible_contact_point(_actor(), contact_point_id)
     reads.note("vcard", [contact_point.id])
     return Response(vcard.vcard(contact_point), mimetype="text/vcard", headers={
         "Content-Disposition": f'attachment; filename="contact-point-{contact_point.id}.vcf"'})
@@ -195,7 +207,7 @@ def entry_access_log(contact_point_id: int):
     """Admins: who read this entry, when and how."""
     page = access_log.page_arg(request.args.get("page"))
     total, rows = access_log.reads_of_entry(_actor(), contact_point_id, page)
-    contact_point = contacts.get_contact_point(contact_point_id)
+    contact_point = contact_queries.get_contact_point(contact_point_id)
     html = render_template("admin/access_log.html", rows=rows, total=total, page=page,
                            per_page=access_log.PER_PAGE, by_user=False,
                            subject=f"{contact_point.given_name} {contact_point.family_name}")
@@ -206,19 +218,6 @@ def entry_access_log(contact_point_id: int):
 @blueprint.get("/stale")
 def stale():
     """Entries to re-verify: those of the networks the user maintains, oldest first."""
-    actor = _actor()
-    permissions.require_maintain(actor)
-    cutoff = date.today() - timedelta(days=int(current_app.config["STALE_AFTER_DAYS"]))
-    query = contacts.contact_point_query().where(
-        ContactPoint.status != "archived",
-        or_(ContactPoint.last_verified_on.is_(None), ContactPoint.last_verified_on < cutoff),
-    )
-    networks = permissions.maintained_networks(actor)
-    if networks is not None:
-        query = query.where(ContactPoint.id.in_(
-            select(Membership.contact_point_id).join(Network).where(Network.slug.in_(networks))))
-    rows = db.session.scalars(
-        query.order_by(ContactPoint.last_verified_on.asc().nulls_first(), ContactPoint.id)
-        .limit(200)).all()
+    rows = contact_queries.stale_contact_points(_actor())
     reads.note("listing", [row.id for row in rows])
     return render_template("contacts/stale.html", contact_points=rows, action_form=FlaskForm())

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from directory import vocabulary
 from directory.extensions import current_locale
-from directory.services import commit, contacts, events, networks, permissions, rollback
+from directory.services import commit, contact_queries, events, networks, permissions, rollback
 from directory.services.errors import Conflict, ValidationFailed
 from directory.services.numbers import parse_whole_number
 from directory.web.events.forms import EstablishedForm, LogContactForm, VoidForm, apply_errors
@@ -46,7 +46,7 @@ def _preselect(form: LogContactForm, contact_point, matters: dict) -> None:
 def log(contact_point_id: int):
     actor = _actor()
     permissions.require_log_contacts(actor)
-    contact_point = contacts.get_contact_point(contact_point_id)
+    contact_point = contact_queries.get_contact_point(contact_point_id)
     if contact_point.status == "archived":
         raise Conflict(_("This entry is archived: find the counterpart's current entry to log "
                          "a contact."))

@@ -240,7 +240,8 @@ def report(run_id: int):
     shown_errors = _shown_errors(errors[(page - 1) * ERRORS_PER_PAGE: page * ERRORS_PER_PAGE])
     progress = _progress(run) if run.status in ACTIVE else None
     counts = run.counts or {}
-    changed = sum(counts.get(key, 0) for key in ("created", "updated", "memberships_added"))
+    changed = sum(counts.get(key, 0) for key in ("created", "updated", "memberships_added",
+                                                  "proposals_only"))
     missing = counts.get("missing", 0)
     refresh = run.status in ACTIVE and not (progress or {}).get("stalled")
     page_html = render_template(
