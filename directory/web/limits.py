@@ -5,8 +5,8 @@ clear 400 or 404 instead of reaching the database or the interpreter's limits.
   404, never an integer overflow in the database driver.
 - A JSON body nests at most `MAX_JSON_DEPTH` deep (the API's documents nest 3 deep), so the
   parser and everything that walks the document afterwards stay far from the recursion limit.
-- No NUL character in a query argument, a form field or a JSON string: PostgreSQL cannot store
-  one and no person types one.
+- No NUL character in a query argument, a form field or a JSON string (a 422 naming the
+  field): PostgreSQL cannot store one and no person types one.
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from typing import Any
 
 from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
-from directory.services.errors import ServiceError
+from directory import fields
+from directory.services.errors import ServiceError, ValidationFailed
 from directory.services.numbers import MAX_ID
 
 MAX_JSON_DEPTH = 32
@@ -36,8 +38,8 @@ class IdConverter(IntegerConverter):
 
 
 class BoundedJSONProvider(DefaultJSONProvider):
-    """Flask's JSON, refusing (as malformed, a ValueError) documents nested too deep or
-    carrying NUL characters; `request.get_json` turns that into a 400."""
+    """Flask's JSON, refusing documents nested too deep (as malformed, a ValueError that
+    `request.get_json` turns into a 400) or carrying NUL characters (a 422 naming the field)."""
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         try:
@@ -50,21 +52,23 @@ class BoundedJSONProvider(DefaultJSONProvider):
 
 def _check_document(document: Any) -> None:
     # Walked with a list, not recursively: the check itself must not hit the recursion limit.
-    pending = [(document, 1)]
+    # Each value travels with the top-level field it belongs to, which a refusal names.
+    pending: list[tuple[Any, int, str]] = [(document, 1, "")]
     while pending:
-        value, depth = pending.pop()
+        value, depth, field = pending.pop()
         if isinstance(value, str):
             if "\x00" in value:
-                raise ValueError("NUL character in a JSON string")
+                raise ValidationFailed({field: gettext(fields.NOT_ALLOWED, character="U+0000")})
             continue
         if not isinstance(value, (dict, list)):
             continue
         if depth > MAX_JSON_DEPTH:
             raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} deep")
         if isinstance(value, dict):
-            pending.extend((key, depth) for key in value)
-            value = value.values()
-        pending.extend((item, depth + 1) for item in value)
+            pending.extend((key, depth, field or key) for key in value)
+            pending.extend((item, depth + 1, field or key) for key, item in value.items())
+        else:
+            pending.extend((item, depth + 1, field) for item in value)
 
 
 def _refuse_nul_characters() -> None:

@@ -23,8 +23,9 @@ def _strings(node: ast.AST) -> set[str]:
 
 def recorded_actions() -> set[str]:
     """The actions written anywhere in the application: the second argument of every
-    audit.record(...) call, the first of the importer's audit_row(...), and the values of an
-    `action = {...}` or `action = "..."` assignment (an action chosen before the call)."""
+    audit.record(...) call, the first of the importer's audit_row(...), every `action=`
+    keyword, and the values of an `action = {...}` or `action = "..."` assignment (an action
+    chosen before the call)."""
     found: set[str] = set()
     for path in PACKAGE.rglob("*.py"):
         tree = ast.parse(path.read_text(), str(path))
@@ -35,6 +36,9 @@ def recorded_actions() -> set[str]:
                     found |= _strings(node.args[1])
                 elif name in ("audit_row", "_set_state") and node.args:
                     found |= _strings(node.args[0 if name == "audit_row" else 3])
+                for keyword in node.keywords:  # write_entries(..., action="...")
+                    if keyword.arg == "action":
+                        found |= _strings(keyword.value)
             elif isinstance(node, ast.Assign) and any(
                     getattr(target, "id", None) == "action" for target in node.targets):
                 found |= _strings(node.value)

@@ -35,7 +35,7 @@ def write_entries(app, count: int, stop: threading.Event | None = None) -> int:
     with app.app_context():
         admin = users.find_user("writer@users.example")
         while made < count and not (stop and stop.is_set()):
-            entry, _ = contacts.create_contact_point(admin, {
+            entry, *_ = contacts.create_contact_point(admin, {
                 "given_name": "Nadia", "family_name": f"Writer{uuid.uuid4().hex[:8]}",
                 "country": "MA", "emails": [f"{uuid.uuid4().hex[:10]}@prosecution.example"],
                 "languages": ["fr"], "specialisms": ["thb"],

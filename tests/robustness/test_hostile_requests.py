@@ -154,7 +154,11 @@ def test_a_nul_character_is_refused_everywhere_with_the_field_named(api, login_a
     entry = make.entry()
     admin = api("admin")
     response = admin.patch(f"/api/v1/contact-points/{entry}", json={"city": "Ra\x00bat"})
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert "U+0000" in response.json["error"]["fields"]["city"]
+    response = admin.post("/api/v1/contact-events", json={"contact_point_id": entry,
+                                                         "note": ["ok", {"deep": "a\x00"}]})
+    assert response.status_code == 422 and "note" in response.json["error"]["fields"]
     assert admin.get(f"/api/v1/contact-points/{entry}").json["city"] != "Ra\x00bat"
     for path, argument in [("/api/v1/search", "q"), ("/api/v1/search", "country"),
                            ("/api/v1/contact-points", "country")]:

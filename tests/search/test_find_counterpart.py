@@ -177,7 +177,7 @@ def test_a_country_with_nobody_offers_the_region_then_eurojust_liaison_prosecuto
     assert none["fallback"] == "nothing" and none["total"] == 0
     assert none["notice"] == "Nobody in Portugal is in the directory yet."
     with app.app_context():
-        liaison, _ = contacts.create_contact_point(admin_user(), {
+        liaison, *_ = contacts.create_contact_point(admin_user(), {
             "given_name": "Paula", "family_name": "Liaison", "country": "US",
             "emails": ["p.liaison@eurojust.example"], "specialisms": ["mla"],
             "memberships": [{"network": "eurojust", "role": "liaison-prosecutor"}]})
