@@ -83,8 +83,9 @@ def test_the_wheel_in_a_new_virtual_environment_sets_up_and_serves(tmp_path):
                    **run)
     assert located.stdout.startswith(str(venv / "lib"))
     assert "Database ready." in _run(venv / "bin" / "counterpart", "init-db", **run).stdout
-    _run(venv / "bin" / "counterpart", "create-user", "admin@wheel.example", "--role", "admin",
-         "--password-stdin", input=PASSWORD + "\n", **run)
+    # A prosecutor: the roles that maintain entries enrol a second factor first.
+    _run(venv / "bin" / "counterpart", "create-user", "prosecutor@wheel.example", "--role",
+         "prosecutor", "--country", "FR", "--password-stdin", input=PASSWORD + "\n", **run)
 
     # The instance folder of an installed package is <prefix>/var/directory-instance.
     instance = venv / "var" / "directory-instance"
@@ -113,7 +114,7 @@ def _check_pages(base: str) -> None:
     login = browser.open(arabic, timeout=30).read().decode()
     assert 'dir="rtl"' in login and "كلمة المرور" in login  # translations are installed
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login).group(1)
-    form = urllib.parse.urlencode({"email": "admin@wheel.example", "password": PASSWORD,
+    form = urllib.parse.urlencode({"email": "prosecutor@wheel.example", "password": PASSWORD,
                                    "csrf_token": token}).encode()
     with browser.open(base + "/login", data=form, timeout=30) as signed_in:
         assert signed_in.url == base + "/"  # redirected to the search page
