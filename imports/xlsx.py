@@ -19,8 +19,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from xml.parsers import expat
 
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-
 from .messages import N_, Problem
 
 # Cells beyond this column are ignored: no contact list is this wide, and a cell at XFD1
@@ -249,6 +247,9 @@ def _date_styles(archive: zipfile.ZipFile, name: str) -> frozenset[int]:
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     _parse_part(archive, name, parser)
+
+    # openpyxl (a third of a second to import) only for workbooks, not for every CSV import.
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
     def is_date(format_id: int) -> bool:
         if format_id in custom:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from directory.extensions import db
 from directory.models import (
@@ -98,10 +98,20 @@ def _column_values(changes: dict[str, tuple]) -> dict[str, Any]:
 
 
 def _insert_entries(created: list[EntryWrite], now) -> None:
+    table = ContactPoint.__table__  # Core, not the ORM's bulk insert: a third of the time
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
     for chunk in _chunks(created):
         rows = [{**_NEW_ENTRY, **_column_values(write.changes), "version": 1,
                  "created_at": now, "updated_at": now} for write in chunk]
-        table = ContactPoint.__table__  # Core, not the ORM's bulk insert: a third of the time
+        if sqlite:
+            # RETURNING in the rows' order costs SQLAlchemy one statement per row on SQLite
+            # (a quarter of a big import's writing): the ids are taken here instead, safely,
+            # since a write transaction holds SQLite's one write lock (BEGIN IMMEDIATE).
+            first = (db.session.scalar(select(func.max(table.c.id))) or 0) + 1
+            for offset, (write, row) in enumerate(zip(chunk, rows, strict=True)):
+                write.entry_id = row["id"] = first + offset
+            db.session.execute(insert(table), rows)
+            continue
         ids = db.session.scalars(
             insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all()
         for write, entry_id in zip(chunk, ids, strict=True):

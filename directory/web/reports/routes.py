@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, render_template, request
 from flask_babel import format_percent
@@ -11,8 +12,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 from wtforms import SelectField, StringField
 from wtforms.widgets import DateInput
 
@@ -22,6 +21,9 @@ from directory.services.errors import ServiceError
 from directory.web.i18n import RTL
 from directory.web.reports.charts import bar_chart
 from imports.formulas import neutralise
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 blueprint = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -208,6 +210,8 @@ RATE_COLUMNS = (7, 10, 13)  # 1-based: A rate, B rate, rate (in both breakdown l
 
 def _sheet(book: Workbook, title: str, header: list[str], rows: list[list],
            percent_columns: tuple[int, ...] = RATE_COLUMNS) -> None:
+    from openpyxl.utils import get_column_letter
+
     sheet = book.create_sheet(_sheet_title(title))
     sheet.append([neutralise(cell) for cell in header])
     for row in rows:
@@ -229,6 +233,8 @@ def _sheet_title(title: str) -> str:
 
 
 def workbook(report: indicators.Report, locale: str) -> bytes:
+    from openpyxl import Workbook  # loaded when a workbook is asked for, not at every start
+
     book = Workbook()
     summary = book.active
     summary.title = _sheet_title(_("Indicators"))
