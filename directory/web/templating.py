@@ -238,3 +238,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(has_endpoint)
     app.add_template_global(contact_queries.is_stale)
     app.add_template_global(fields.LABELS, "field_labels")
+    app.add_template_global(search.MAX_QUERY, "max_query")

@@ -5,11 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from directory import vocabulary
-from directory.extensions import current_locale, db
-from directory.models import Network
+from directory.extensions import current_locale
 from directory.services import (
     access_log,
     commit,
@@ -37,7 +35,7 @@ def _form() -> UserForm:
     form = UserForm()
     form.role.choices = [(slug, term.label(locale)) for slug, term in vocabulary.ROLES.items()]
     form.networks.choices = [(n.slug, n.label(locale))
-                             for n in db.session.scalars(select(Network).order_by(Network.id))]
+                             for n in networks.list_networks()]
     form.country.choices = [("", "—")] + sorted(
         ((code, term.label(locale)) for code, term in vocabulary.countries().items()),
         key=lambda item: item[1])
