@@ -3,8 +3,9 @@
 Every read of an entry, every listing and search page is logged (SPEC section 13); the rows
 are written in bulk after the response has gone. This measures whether a page is slower for
 it: an entry page, a search result page (20 entries) and an API listing page (50 entries),
-alternating runs (and which goes first) with and without the log (benchmarks/without_access_log.py) so that the load
-of the machine weighs on both alike. Run alone: `python benchmarks/access_log.py`.
+alternating runs (and which goes first) with and without the log
+(benchmarks/without_access_log.py) so that the load of the machine weighs on both alike.
+Run alone: `python benchmarks/access_log.py`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from harness import Browser, Instance, percentiles
 
 PAGES = {
     "entry page": lambda rng, count: f"/contact-points/{rng.randint(1, count)}",
-    "search page (20 results)": lambda rng, count: f"/?q={rng.choice(['a', 'mo', 'ha', 'el'])}",
+    "search page (20 results)": lambda rng, _count: f"/?q={rng.choice(['a', 'mo', 'ha', 'el'])}",
     "API listing (50 entries)": lambda rng, count:
         f"/api/v1/contact-points?page={rng.randint(1, max(1, count // 50))}",
 }

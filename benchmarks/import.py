@@ -48,8 +48,9 @@ FAMILY = ["Bennani", "El Idrissi", "Benali", "Haddad", "Mansouri", "Bouzid", "Ch
           "Papadopoulou", "Borg", "Costa", "Janssens", "Ferreira", "Bianchi", "Martin"]
 TITLES = ["Public Prosecutor", "Deputy Prosecutor General", "Investigating Judge",
           "Head of Unit", "Liaison Magistrate", "Senior Prosecutor", "Asset Recovery Officer"]
-AUTHORITIES = ["Public Prosecutor's Office {city}", "Ministry of Justice", "Court of Appeal of {city}",
-               "Asset Recovery Office", "Prosecutor General's Office", "National Police {city}"]
+AUTHORITIES = ["Public Prosecutor's Office {city}", "Ministry of Justice",
+               "Court of Appeal of {city}", "Asset Recovery Office",
+               "Prosecutor General's Office", "National Police {city}"]
 CITIES = ["Capital", "North", "South", "Coast", "Port", "East"]
 LANGUAGES = ["Arabic", "French", "English", "Spanish", "Italian", "German", "Greek", "Portuguese"]
 EXPERTISE = ["Trafficking in human beings", "Smuggling of migrants", "Mutual legal assistance",
@@ -58,7 +59,7 @@ EXPERTISE = ["Trafficking in human beings", "Smuggling of migrants", "Mutual leg
 TYPES = ["Contact Point", "National Desk", "Liaison Prosecutor"]
 
 
-def _phone(country: str, number: int, rng: random.Random) -> str:
+def _phone(country: str, number: int) -> str:
     example = phonenumbers.format_number(phonenumbers.example_number(country),
                                          phonenumbers.PhoneNumberFormat.E164)
     digits = f"{example[:-4]}{number % 10000:04d}"
@@ -67,8 +68,8 @@ def _phone(country: str, number: int, rng: random.Random) -> str:
 
 
 def generate(path: Path, rows: int, seed: int = 2026, changed: float = 0.0) -> Path:
-    """A Eurojust-shaped list of `rows` invented people (100,000 of them fit the 20 MB limit); `changed` of them with another title
-    (to measure an import that updates)."""
+    """A Eurojust-shaped list of `rows` invented people (100,000 of them fit the 20 MB limit);
+    `changed` of them with another title (to measure an import that updates)."""
     rng = random.Random(seed)
     change_rng = random.Random(seed + 1)
     codes = list(COUNTRIES)
@@ -93,8 +94,8 @@ def generate(path: Path, rows: int, seed: int = 2026, changed: float = 0.0) -> P
             writer.writerow([
                 f"BENCH-{number:06d}", COUNTRIES[country], rng.choice(TYPES), title, given,
                 family, rng.choice(AUTHORITIES).format(city=city), emails,
-                _phone(country, number, rng),
-                _phone(country, number + 5000, rng) if rng.random() < 0.15 else "",
+                _phone(country, number),
+                _phone(country, number + 5000) if rng.random() < 0.15 else "",
                 "; ".join(rng.sample(LANGUAGES, rng.randint(1, 2))),
                 "; ".join(rng.sample(EXPERTISE, rng.randint(1, 2))),
                 f"202{rng.randint(3, 5)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
@@ -135,7 +136,8 @@ BARE_BUILD = ("import json, sys, time\n"
               "    started, cpu = time.perf_counter(), time.process_time()\n"
               "    search.search_index().rebuild(iter(documents), watermark)\n"
               "    print(json.dumps({'seconds': time.perf_counter() - started,\n"
-              "                      'cpu': time.process_time() - cpu, 'count': len(documents)}))\n")
+              "                      'cpu': time.process_time() - cpu,\n"
+              "                      'count': len(documents)}))\n")
 
 
 def import_against_bare_build(database_url: str | None, people: int, rounds: int) -> None:

@@ -35,7 +35,7 @@ if "--code" in sys.argv:
 else:
     sys.path.insert(0, ROOT)
 
-from index import SearchIndex, SearchQuery
+from index import SearchIndex, SearchQuery  # noqa: E402 - after --code chose the checkout
 
 
 def load_fixtures():
@@ -152,11 +152,11 @@ def run(size, procs, queries, data="directory", vocabulary=True, seed=11):
         # One edit, then: is it found (apply + reopen + first query), and what do the next
         # queries cost (caches rebuilt or kept)?
         after_edit = [
-            ("browse", lambda n: SearchQuery(filters={"country": ["MA"]})),
-            ("filters", lambda n: SearchQuery(filters={"country": ["TN"], "specialism": ["thb"]},
-                                              sort="name")),
+            ("browse", lambda _n: SearchQuery(filters={"country": ["MA"]})),
+            ("filters", lambda _n: SearchQuery(filters={"country": ["TN"], "specialism": ["thb"]},
+                                               sort="name")),
             ("name", lambda n: SearchQuery(text=f"{mix[n][1].text or 'Bennani'}")),
-            ("prefix", lambda n: SearchQuery(text="Ben")),
+            ("prefix", lambda _n: SearchQuery(text="Ben")),
         ]  # fmt: skip
         edits, next_queries = [], {kind: [] for kind, _ in after_edit}
         for n in range(7):

@@ -84,7 +84,8 @@ ORGANISATION_KINDS = _terms(
     Term("asset-recovery-office", "Asset recovery office", "Bureau de recouvrement des avoirs",
          "مكتب استرداد الأصول", ("aro", "agrasc")),
     Term("fiu", "Financial intelligence unit", "Cellule de renseignement financier",
-         "وحدة الاستخبارات المالية", ("financial intelligence unit", "crf", "cellule de renseignement financier")),
+         "وحدة الاستخبارات المالية",
+         ("financial intelligence unit", "crf", "cellule de renseignement financier")),
     Term("law-enforcement", "Law enforcement", "Services répressifs", "جهات إنفاذ القانون",
          ("police", "gendarmerie", "law enforcement agency", "lea")),
     Term("court", "Court", "Juridiction", "محكمة", ("tribunal", "cour")),
@@ -258,7 +259,8 @@ def _countries() -> dict[str, Term]:
             continue
         english = getattr(country, "common_name", None) or country.name
         synonyms = tuple(
-            name for name in {country.name, getattr(country, "official_name", None), country.alpha_3}
+            name
+            for name in {country.name, getattr(country, "official_name", None), country.alpha_3}
             if name and name != english
         )
         terms[code] = Term(

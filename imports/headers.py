@@ -114,7 +114,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "mobile", "mobile phone", "mobile number", "portable", "téléphone portable",
         "tél portable", "gsm", "cell", "cellphone", "cell phone", "téléphone mobile",
         "tél mobile", "mobile tel", "mob", "whatsapp", "phone mobile", "tel mobile",
-        "telephone mobile", "numéro de portable", "n de portable", "الجوال", "الهاتف المحمول", "المحمول",
+        "telephone mobile", "numéro de portable", "n de portable", "الجوال", "الهاتف المحمول",
+        "المحمول",
     ),
     "phone_24_7": (
         "24 7 phone", "phone 24 7", "24 7 number", "24 7 telephone", "tél 24 7",
@@ -130,7 +131,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "specialisms": (
         "specialisms", "specialism", "specialities", "speciality", "specialties", "specialty",
-        "spécialités", "spécialité", "spécialisation", "specialisation", "specialization", "specialisations", "specializations", "spécialisations",
+        "spécialités", "spécialité", "spécialisation", "specialisation", "specialization",
+        "specialisations", "specializations", "spécialisations",
         "areas of expertise", "area of expertise", "expertise", "fields of expertise",
         "domaines", "domaine", "domaines de compétence", "domaine de compétence",
         "domaines d expertise", "domaines d intervention", "compétences", "matters", "matières",
@@ -170,8 +172,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "last check", "checked on", "last updated", "last update", "updated", "updated on",
         "date updated", "update date", "dernière vérification", "date de vérification",
         "date de dernière vérification", "vérifié le", "date de mise à jour", "mise à jour",
-        "mis à jour le", "mis à jour", "dernière mise à jour", "date mise à jour", "date", "تاريخ التحقق",
-        "تاريخ التحديث", "آخر تحديث",
+        "mis à jour le", "mis à jour", "dernière mise à jour", "date mise à jour", "date",
+        "تاريخ التحقق", "تاريخ التحديث", "آخر تحديث",
     ),
 }
 

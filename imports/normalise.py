@@ -78,7 +78,9 @@ def cell_text(value: object) -> str:
             return str(int(value))
         return repr(value)
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
+        if value.time() == datetime.min.time():
+            return value.date().isoformat()
+        return value.isoformat(" ")
     if isinstance(value, date):
         return value.isoformat()
     # A spreadsheet export's protection against formulas (ours too): '+212537123456.
@@ -130,7 +132,8 @@ def normalise_email(text: str) -> str:
     return result.normalized.lower()
 
 
-_SIMPLE_LOCAL = re.compile(r"(?=.{1,64}$)[A-Za-z0-9!#$%&'*+=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+=?^_`{|}~-]+)*")
+_SIMPLE_LOCAL = re.compile(r"(?=.{1,64}$)[A-Za-z0-9!#$%&'*+=?^_`{|}~-]+"
+                           r"(?:\.[A-Za-z0-9!#$%&'*+=?^_`{|}~-]+)*")
 
 
 @lru_cache(maxsize=1024)
@@ -258,7 +261,8 @@ def _phone_pieces(text: str) -> list[str]:
     return pieces
 
 
-def normalise_phones(cell: object, country: str | None, kind: str = "office") -> list[tuple[str, str]]:
+def normalise_phones(cell: object, country: str | None,
+                     kind: str = "office") -> list[tuple[str, str]]:
     """Every (E.164, kind) in a cell; a label such as `Mobile:` or `24/7:` sets the kind.
 
     Fax numbers ("Fax: ...") are dropped: the directory has no fax kind and nobody should call
@@ -504,8 +508,10 @@ _MONTHS = {
     "september": 9, "septembre": 9, "oct": 10, "october": 10, "octobre": 10, "nov": 11,
     "november": 11, "novembre": 11, "dec": 12, "december": 12, "decembre": 12,
 }
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
-_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})"  # the date, then an optional time and zone
+                  r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})"  # then an optional time
+                      r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _YEAR_FIRST = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
 _WORDS = re.compile(r"^(?:(\d{1,2})(?:er)?\s+)?([a-z]+)\.?\s+(\d{4})$")
 _WORDS_US = re.compile(r"^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")

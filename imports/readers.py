@@ -3,8 +3,9 @@
 CSV: the encoding is detected (byte-order mark, strict UTF-8, else Windows-1252 or its Arabic
 sibling Windows-1256), and so is the separator (comma, semicolon or tab). XLSX: the zip is
 inspected before anything is unpacked — macros, zip bombs and XML entity declarations are
-refused — then its sheet is streamed (imports.xlsx). Whatever cannot be read at all raises UnusableInput
-with one line a secretariat can act on; everything about individual values is left to the caller.
+refused — then its sheet is streamed (imports.xlsx). Whatever cannot be read at all raises
+UnusableInput with one line a secretariat can act on; everything about individual values is
+left to the caller.
 """
 
 from __future__ import annotations
@@ -331,7 +332,8 @@ class _RootReached(Exception):
 class _StopAtRoot:
     """A parser target that stops at the first element: a DTD can only come before it."""
 
-    def start(self, tag: str, attributes: dict[str, str]) -> None:
+    # The XML parser calls start(tag, attributes): the target's interface, both unused here.
+    def start(self, tag: str, attributes: dict[str, str]) -> None:  # noqa: ARG002
         raise _RootReached
 
     def close(self) -> None:

@@ -395,10 +395,11 @@ class FoldingTokenizer(Tokenizer):
     def __eq__(self, other: object) -> bool:
         return other.__class__ is self.__class__
 
+    # Whoosh's Tokenizer signature, passed by name: not every argument matters here.
     def __call__(
         self, value: str, positions: bool = False, chars: bool = False,
         keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
-        start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs: Any,
+        start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs: Any,  # noqa: ARG002
     ) -> Iterator[Token]:  # fmt: skip
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
@@ -427,10 +428,11 @@ class NameKeyTokenizer(Tokenizer):
     def __eq__(self, other: object) -> bool:
         return other.__class__ is self.__class__
 
+    # Whoosh's Tokenizer signature, passed by name: not every argument matters here.
     def __call__(
         self, value: str, positions: bool = False, chars: bool = False,
-        keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
-        start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs: Any,
+        keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,  # noqa: ARG002
+        start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs: Any,  # noqa: ARG002
     ) -> Iterator[Token]:  # fmt: skip
         keys: set[str] = set()
         for line in value.split("\n"):

@@ -157,7 +157,8 @@ def _emails(value: Any, errors: dict[str, str]) -> list[str] | None:
     return cleaned
 
 
-def _phones(value: Any, country: str | None, errors: dict[str, str]) -> list[tuple[str, str]] | None:
+def _phones(value: Any, country: str | None,
+            errors: dict[str, str]) -> list[tuple[str, str]] | None:
     items = _phone_items(value, errors)
     if items is None:
         return None
@@ -203,7 +204,8 @@ def _phone_items(value: Any, errors: dict[str, str]) -> list[tuple[str, str]] | 
     return items
 
 
-def _codes(value: Any, field: str, vocabulary_name: str, errors: dict[str, str]) -> list[str] | None:
+def _codes(value: Any, field: str, vocabulary_name: str,
+           errors: dict[str, str]) -> list[str] | None:
     items = _string_list(value, field, errors)
     if items is None:
         return None
@@ -270,7 +272,8 @@ def _date(value: Any, field: str, errors: dict[str, str]) -> date | None:
     return parsed
 
 
-def _memberships(value: Any, errors: dict[str, str]) -> list[tuple[Network, str, str | None]] | None:
+def _memberships(value: Any,
+                 errors: dict[str, str]) -> list[tuple[Network, str, str | None]] | None:
     if value is None:
         return []
     if not isinstance(value, list):

@@ -50,8 +50,9 @@ FAMILY_NAMES = [
     ("Slimani", "سليماني", []), ("Rahmouni", "رحموني", []), ("Belkacem", "بلقاسم", []),
 ]
 EUROPEAN = [("Marie", "Dupont"), ("José", "García"), ("Giulia", "Rossi"), ("Jan", "Müller"),
-            ("Eleni", "Papadopoulou"), ("Joseph", "Borg"), ("Sofia", "Costa"), ("Pieter", "Janssens"),
-            ("Ana", "Ferreira"), ("Luca", "Bianchi"), ("Chloé", "Martin"), ("Andreas", "Georgiou")]
+            ("Eleni", "Papadopoulou"), ("Joseph", "Borg"), ("Sofia", "Costa"),
+            ("Pieter", "Janssens"), ("Ana", "Ferreira"), ("Luca", "Bianchi"),
+            ("Chloé", "Martin"), ("Andreas", "Georgiou")]
 ARABIC_COUNTRIES = {"MA": "Rabat", "DZ": "Alger",
                     "TN": "Tunis", "LY": "Tripoli",
                     "EG": "Cairo", "PS": "Ramallah",
@@ -68,12 +69,13 @@ KINDS = ["prosecution-office", "ministry-of-justice", "asset-recovery-office",
          "law-enforcement", "court", "fiu"]
 
 
-def _organisations(rng: random.Random) -> dict[str, list[Organisation]]:
+def _organisations() -> dict[str, list[Organisation]]:
     by_country: dict[str, list[Organisation]] = {}
     for code, city in {**ARABIC_COUNTRIES, **EUROPEAN_COUNTRIES}.items():
+        country = vocabulary.country_name(code)
         names = [
-            (f"Prosecutor General's Office of {vocabulary.country_name(code)}", "prosecution-office"),
-            (f"Ministry of Justice of {vocabulary.country_name(code)}", "ministry-of-justice"),
+            (f"Prosecutor General's Office of {country}", "prosecution-office"),
+            (f"Ministry of Justice of {country}", "ministry-of-justice"),
             (f"Asset Recovery Office ({city})", "asset-recovery-office"),
             (f"National Police ({city})", "law-enforcement"),
         ]
@@ -95,7 +97,7 @@ def load(count: int, events: int | None = None, seed: int = 20261127) -> tuple[i
     rng = random.Random(seed + (db.session.scalar(select(func.count(ContactPoint.id))) or 0))
     networks = {n.slug: n for n in db.session.scalars(select(Network))}
     specialisms = list(db.session.scalars(select(Specialism)))
-    organisations = _organisations(rng)
+    organisations = _organisations()
     start = (db.session.scalar(select(func.max(ContactPoint.id))) or 0) + 1
     today = date.today()
     made_ids: list[int] = []
@@ -191,7 +193,8 @@ def _events(rng: random.Random, contact_point_ids: list[int], count: int) -> int
             "purpose": rng.choice(purposes), "established": established,
             "established_on": min(today, occurred + timedelta(days=rng.randint(0, 20)))
             if established else None,
-            "note": "Synthetic demo contact.", "voided": False, "voided_at": None, "void_reason": None,
+            "note": "Synthetic demo contact.",
+            "voided": False, "voided_at": None, "void_reason": None,
         })
         if rng.random() < 0.03:  # a voided event keeps its reason, as the events service does
             batch[-1].update(voided=True, voided_at=now, void_reason="Synthetic: logged twice.")

@@ -66,8 +66,8 @@ def parse_period(start: Any, end: Any, by: Any = None,
             parsed[name] = value if isinstance(value, date) else date.fromisoformat(
                 str(value).strip())
         except ValueError:
-            errors[name] = gettext("'%(value)s' is not a date: write it YYYY-MM-DD, e.g. 2025-01-31.",
-                                   value=value)
+            errors[name] = gettext(
+                "'%(value)s' is not a date: write it YYYY-MM-DD, e.g. 2025-01-31.", value=value)
     by = by or DEFAULT_BY
     if by not in BY:
         errors["by"] = gettext("'%(value)s' is not one of %(choices)s.", value=by,

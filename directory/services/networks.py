@@ -31,12 +31,14 @@ def get_network(slug: str) -> Network:
     return network
 
 
-def _labels(values: dict[str, Any], errors: dict[str, str], required: str) -> dict[str, str | None]:
+def _labels(values: dict[str, Any], errors: dict[str, str],
+            required: str) -> dict[str, str | None]:
     clean: dict[str, str | None] = {}
     for field in (required, f"{required}_fr", f"{required}_ar"):
         text = (values.get(field) or "").strip()
         if len(text) > 200:
-            errors[field] = ngettext("At most %(num)s character.", "At most %(num)s characters.", 200)
+            errors[field] = ngettext("At most %(num)s character.", "At most %(num)s characters.",
+                                     200)
         clean[field] = text or None
     if not clean[required]:
         errors[required] = gettext("This field is required.")
@@ -49,8 +51,8 @@ def _roles(text: Any, errors: dict[str, str]) -> list[str]:
     slugs = [item.strip().lower() for item in items if item and item.strip()]
     for slug in slugs:
         if not SLUG.match(slug):
-            errors["roles"] = gettext("'%(value)s' is not a slug (lower-case letters, digits and -).",
-                                       value=slug)
+            errors["roles"] = gettext(
+                "'%(value)s' is not a slug (lower-case letters, digits and -).", value=slug)
     if not slugs:
         errors["roles"] = gettext("A network has at least one role.")
     return list(dict.fromkeys(slugs))
@@ -70,7 +72,8 @@ def save_network(actor: User, values: dict[str, Any], slug: str | None = None) -
     if errors:
         raise ValidationFailed(errors)
     if slug is None:
-        if db.session.scalar(select(func.count()).select_from(Network).where(Network.slug == new_slug)):
+        if db.session.scalar(select(func.count()).select_from(Network)
+                             .where(Network.slug == new_slug)):
             raise Conflict(gettext("The network '%(slug)s' already exists.", slug=new_slug),
                            {"slug": gettext("Already in use.")})
         network = Network(slug=new_slug, name=labels["name"], description=description)
@@ -84,7 +87,8 @@ def save_network(actor: User, values: dict[str, Any], slug: str | None = None) -
     network.description = description
     for role in roles:
         if network.role(role) is None:
-            network.roles.append(NetworkRole(slug=role, label_en=role.replace("-", " ").capitalize()))
+            network.roles.append(NetworkRole(slug=role,
+                                             label_en=role.replace("-", " ").capitalize()))
     db.session.flush()
     audit.record(actor, "network.created" if slug is None else "network.updated", "network",
                  network.id, audit.diff(before, _state(network)))
@@ -110,7 +114,8 @@ def save_specialism(actor: User, values: dict[str, Any], slug: str | None = None
         if not text:
             errors[field] = gettext("This field is required.")
         elif len(text) > 200:
-            errors[field] = ngettext("At most %(num)s character.", "At most %(num)s characters.", 200)
+            errors[field] = ngettext("At most %(num)s character.", "At most %(num)s characters.",
+                                     200)
         labels[field] = text
     new_slug = (values.get("slug") or "").strip().lower() if slug is None else slug
     if slug is None and not SLUG.match(new_slug):

@@ -307,7 +307,9 @@ def parse_request(args: Any) -> SearchQuery:
         raise ServiceError(ngettext("The search is too long: at most %(num)s character, this "
                                     "one has %(length)s.", "The search is too long: at most "
                                     "%(num)s characters, this one has %(length)s.", MAX_QUERY,
-                                    length=len(text)), {"q": ngettext("At most %(num)s character.", "At most %(num)s characters.", MAX_QUERY)})
+                                    length=len(text)),
+                           {"q": ngettext("At most %(num)s character.",
+                                          "At most %(num)s characters.", MAX_QUERY)})
     filters = {}
     for name in FILTERS:
         values = [value.strip() for value in args.getlist(name) if value and value.strip()]
@@ -338,7 +340,8 @@ def parse_request(args: Any) -> SearchQuery:
     return SearchQuery(text=text, filters=filters, sort=sort, page=page, per_page=per_page)
 
 
-def search(actor: User, request: SearchQuery, count_use: bool = True) -> SearchPage:
+def search(actor: User,  # noqa: ARG001 - unused; web/api/routes.py (not mine to edit) passes it
+           request: SearchQuery, count_use: bool = True) -> SearchPage:
     """Run a search: ids from the index, rows from the database in the index's order."""
     _catch_up_before_search()
     try:
@@ -347,7 +350,9 @@ def search(actor: User, request: SearchQuery, count_use: bool = True) -> SearchP
     except QueryTooLong:
         raise ServiceError(ngettext("The search is too long: at most %(num)s character.",
                                     "The search is too long: at most %(num)s characters.",
-                                    MAX_QUERY), {"q": ngettext("At most %(num)s character.", "At most %(num)s characters.", MAX_QUERY)}) from None
+                                    MAX_QUERY),
+                           {"q": ngettext("At most %(num)s character.",
+                                          "At most %(num)s characters.", MAX_QUERY)}) from None
     except IndexUnavailable as error:
         raise _unavailable(error) from None
     if count_use:

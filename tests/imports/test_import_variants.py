@@ -35,7 +35,8 @@ def errors_of(parsed):
     "IDENTIFIANT,PAYS,NOM DE FAMILLE,PRENOM,ADRESSE ELECTRONIQUE,TELEPHONE,LANGUES,SPECIALITES",
     "id;country;last_name;first_name;email;phone;languages;areas_of_expertise",
     "Réf.,Pays :,Nom de famille,Prénom(s),Adresse e-mail,Tél,Langue(s),Domaines d'expertise",
-    " External ID , COUNTRY , Family name , Given name , Mail , Phone number , Language , Expertise",
+    " External ID , COUNTRY , Family name , Given name , Mail , Phone number , Language "
+    ", Expertise",
 ])
 def test_header_spellings(tmp_path, header):
     delimiter = ";" if ";" in header else ","
@@ -55,9 +56,10 @@ def test_header_spellings(tmp_path, header):
 
 
 def test_every_canonical_column_by_some_name(tmp_path):
-    header = ("Ref;Country;First name;Last name;Arabic name;Position;Authority;Type of organisation;"
-              "City;Postal address;Email;Office phone;Mobile;24/7 phone;Languages;Expertise;Role;"
-              "Available 24/7;Urgent instructions;Remarks;Verified on;Shoe size")
+    header = ("Ref;Country;First name;Last name;Arabic name;Position;Authority;"
+              "Type of organisation;City;Postal address;Email;Office phone;Mobile;24/7 phone;"
+              "Languages;Expertise;Role;Available 24/7;Urgent instructions;Remarks;Verified on;"
+              "Shoe size")
     row = ("X1;Tunisia;Leila;Ben Ali;ليلى بن علي;Procureure;Parquet de Tunis;Parquet;Tunis;"
            "1 rue de Rome\nTunis;l.benali@justice.tn.example;71 841 980;20 123 456;"
            "+216 71 000 111;ar/fr;Terrorism;Point de contact;Oui;Call the duty office first;"
@@ -95,7 +97,8 @@ def test_single_name_column_is_split(tmp_path):
 
 
 def test_nom_beside_prenom_is_the_family_name(tmp_path):
-    parsed = parse_text(tmp_path, "Nom;Prénom;Pays;Courriel\nDupont;Marie;FR;m@justice.fr.example\n")
+    parsed = parse_text(tmp_path,
+                        "Nom;Prénom;Pays;Courriel\nDupont;Marie;FR;m@justice.fr.example\n")
     assert parsed.columns["family_name"] == "Nom"
     assert (parsed.rows[0].given_name, parsed.rows[0].family_name) == ("Marie", "Dupont")
 
@@ -226,7 +229,8 @@ def test_title_line_and_blank_rows_are_skipped(tmp_path):
 
 # --- one error per bad value, all collected -------------------------------------------------
 
-HEADER = "ID;Pays;Nom;Prénom;Courriel;Tél.;Langues;Domaines;Type;Urgent;Mis à jour;Type d'organisation"
+HEADER = ("ID;Pays;Nom;Prénom;Courriel;Tél.;Langues;Domaines;Type;Urgent;Mis à jour;"
+          "Type d'organisation")
 
 
 def row(**changes):
@@ -268,7 +272,8 @@ def test_each_bad_value_is_a_row_error(tmp_path, changes, column, message):
 
 
 def test_all_errors_of_a_row_are_reported(tmp_path):
-    parsed = parse_text(tmp_path, f"{HEADER}\n{row(email='x', phone='1', languages='zz', date='soon')}\n")
+    bad = row(email="x", phone="1", languages="zz", date="soon")
+    parsed = parse_text(tmp_path, f"{HEADER}\n{bad}\n")
     assert [(error.line, error.column) for error in parsed.errors] == [
         (2, "Courriel"), (2, "Tél."), (2, "Langues"), (2, "Mis à jour")]
     assert parsed.rows == []
@@ -402,9 +407,10 @@ def test_unclosed_quote_near_the_end(tmp_path):
 
 def test_repeated_columns(tmp_path):
     """Several e-mail or phone columns are pooled; a second country column is not guessed at."""
-    parsed = parse_text(tmp_path, "Pays;Country;Nom;Courriel;E-mail 2;Tél.;Portable;Autre téléphone\n"
-                                  "Maroc;Tunisia;Bennani;a@justice.ma.example;B@justice.ma.example;"
-                                  "0537257367;0661234567;0537257368\n")
+    parsed = parse_text(tmp_path,
+                        "Pays;Country;Nom;Courriel;E-mail 2;Tél.;Portable;Autre téléphone\n"
+                        "Maroc;Tunisia;Bennani;a@justice.ma.example;B@justice.ma.example;"
+                        "0537257367;0661234567;0537257368\n")
     assert errors_of(parsed) == []
     assert parsed.ignored_columns == ["Country"]
     assert parsed.columns["emails"] == "Courriel + E-mail 2"

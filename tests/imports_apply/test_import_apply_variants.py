@@ -52,7 +52,8 @@ def test_missing_columns_change_nothing_they_do_not_name(app, tmp_path):
     run_import(app, write_csv(tmp_path / "full.csv", HEADER_FR, ROWS_FR), "emj")
     # A second list without phone, languages and specialisms columns, with a new title.
     slim = write_csv(tmp_path / "slim.csv", ["ID", "Country", "Surname", "E-mail", "Title"],
-                     [["V-1", "MA", "El Amrani", "k.elamrani@justice.ma.example", "Procureure générale"]])
+                     [["V-1", "MA", "El Amrani", "k.elamrani@justice.ma.example",
+                       "Procureure générale"]])
     outcome = run_import(app, slim, "emj")
     assert outcome["counts"]["updated"] == 1 and outcome["counts"]["unchanged"] == 0
     khadija = entry_by_email(app, "k.elamrani@justice.ma.example")

@@ -263,7 +263,8 @@ _FAMILY_PREFIXES = [("", "")] * 6 + [
 ]
 _EUROPEAN = ["ma", "ri", "no", "lu", "ca", "ber", "ti", "gio", "van", "mi", "ler", "son", "to",
              "fer", "nan", "dez", "mar", "ko", "sch", "mid", "rei", "ne", "cas", "tel", "li",
-             "ro", "sa", "vi", "del", "mon", "te", "gar", "ci", "le", "bru", "hof", "mann"]  # fmt: skip
+             "ro", "sa", "vi", "del", "mon", "te", "gar", "ci", "le", "bru", "hof",
+             "mann"]  # fmt: skip
 
 
 def _syllable_name(rng: random.Random, syllables: int) -> tuple[str, str]:

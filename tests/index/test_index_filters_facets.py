@@ -43,12 +43,15 @@ def test_totals_and_facets_equal_counts_from_the_documents(populated, filters, t
 
 def test_filters_or_within_a_key_and_across_keys(populated):
     search_index, _docs = populated
-    ids = lambda **filters: {
-        hit.id
-        for hit in search_index.search(
-            SearchQuery(filters=filters, per_page=1000, today=TODAY)
-        ).hits
-    }
+
+    def ids(**filters):
+        return {
+            hit.id
+            for hit in search_index.search(
+                SearchQuery(filters=filters, per_page=1000, today=TODAY)
+            ).hits
+        }
+
     ma, tn = ids(country=["MA"]), ids(country=["TN"])
     assert ids(country=["MA", "TN"]) == ma | tn
     thb = ids(specialism=["thb"])
