@@ -447,7 +447,7 @@ class EmbeddedConsumer(threading.Thread):
         self.idle = float(app.config["JOBS_POLL_SECONDS"])
 
     def run(self) -> None:
-        handle = open(self.lock_path, "a+")  # noqa: SIM115 - held for the thread's life
+        handle = os.fdopen(os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600), "r+")
         try:
             while not self.stopped.is_set():
                 try:
@@ -507,4 +507,6 @@ def run_worker(app: Flask, workers: int = 1) -> None:
                                             periodic=True, initial_delay=0.1, backoff=1.15,
                                             max_delay=float(app.config["JOBS_POLL_SECONDS"]),
                                             check_worker_health=True)
+    # At once, not at the next minute: what a dead worker left is taken up on start.
+    app.extensions[EXTENSION].tick()
     consumer.run()
