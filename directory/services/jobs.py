@@ -111,9 +111,10 @@ def _after_rollback(session: Session) -> None:
 def hand_over(job_ids: list[int]) -> None:
     """Give committed jobs to huey; a failure leaves them queued for the tick to find."""
     try:
-        runner = _extension().run_task
+        extension = _extension()
         for job_id in job_ids:
-            runner(job_id)
+            extension.run_task(job_id)
+        extension.wake()
     except Exception:  # noqa: BLE001 - the rows are queued; the next tick hands them over
         log.exception("Jobs %s could not be handed to the queue; the next tick will", job_ids)
 
@@ -356,6 +357,11 @@ class Extension:
         self.embedded: EmbeddedConsumer | None = None
         self.lock = threading.Lock()
 
+    def wake(self) -> None:
+        """A task was queued: this process's consumer, if it has one, looks at once."""
+        if self.embedded is not None:
+            self.embedded.wakeup.set()
+
     def _in_app(self, function: Callable[..., Any]) -> Callable[..., Any]:
         app = self.app
 
@@ -443,6 +449,7 @@ class EmbeddedConsumer(threading.Thread):
         self.app = app
         self.huey = huey_of(app)
         self.stopped = threading.Event()
+        self.wakeup = threading.Event()
         self.lock_path = jobs_file(app).with_suffix(".lock")
         self.idle = float(app.config["JOBS_POLL_SECONDS"])
 
@@ -476,7 +483,8 @@ class EmbeddedConsumer(threading.Thread):
                         self.huey.enqueue(task)
                 task = self.huey.dequeue()
                 if task is None:
-                    self.stopped.wait(self.idle)
+                    self.wakeup.wait(self.idle)
+                    self.wakeup.clear()
                     continue
                 self.huey.execute(task, now)
             except Exception:  # noqa: BLE001 - the loop goes on; the task's job is marked
@@ -485,6 +493,7 @@ class EmbeddedConsumer(threading.Thread):
 
     def stop(self) -> None:
         self.stopped.set()
+        self.wakeup.set()
 
 
 def start_embedded(app: Flask) -> EmbeddedConsumer | None:
