@@ -10,7 +10,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from conftest import wait_until
+from jobs_support import wait_until
 from samples import SAMPLES
 from sqlalchemy import update
 
@@ -44,6 +44,10 @@ def queue_import_check(process, make) -> int:
         return run.id
 
 
+def check_job(job_rows) -> BackgroundJob | None:
+    return next((row for row in job_rows() if row.name == "imports.check"), None)
+
+
 def run_status(app, run_id: int) -> str:
     with app.app_context():
         return db.session.get(ImportRun, run_id).status
@@ -65,6 +69,7 @@ def test_a_job_queued_by_a_process_that_ended_is_run_by_a_worker_process(
     worker = worker_process(config)
     wait_until(lambda: run_status(app, run_id) == "previewed", "the worker checks the list",
                log_path=worker.log_path)
+    wait_until(lambda: check_job(job_rows).status == "done", "the job is recorded as done")
     [done] = [row for row in job_rows() if row.name == "imports.check"]
     assert done.status == "done" and done.attempts == 1 and done.finished_at is not None
     with app.app_context():
@@ -88,6 +93,7 @@ def test_two_workers_on_redis_run_a_job_handed_to_both_once(
     first, second = worker_process(config), worker_process(config)
     wait_until(lambda: run_status(app, run_id) == "previewed", "a worker checks the list",
                log_path=first.log_path)
+    wait_until(lambda: check_job(job_rows).status == "done", "the job is recorded as done")
     wait_until(lambda: jobs.huey_of(queuing).pending_count() == 0,
                "the workers take every copy of the task")
     [done] = [row for row in job_rows() if row.name == "imports.check"]
@@ -282,11 +288,8 @@ def test_a_check_whose_worker_was_killed_is_finished_by_another_worker(
         commit()
         run_id = run.id
 
-    def check_job() -> BackgroundJob | None:
-        return next((row for row in job_rows() if row.name == "imports.check"), None)
-
     first = worker_process(config)
-    wait_until(lambda: check_job().status == "running", "the first worker starts the check",
+    wait_until(lambda: check_job(job_rows).status == "running", "the first worker starts the check",
                log_path=first.log_path)
     writer = None
     if database_url.startswith("sqlite:///"):
@@ -300,13 +303,14 @@ def test_a_check_whose_worker_was_killed_is_finished_by_another_worker(
     if writer is not None:
         writer.rollback()
         writer.close()
-    assert check_job().status == "running" and run_status(app, run_id) == "checking"
+    assert check_job(job_rows).status == "running" and run_status(app, run_id) == "checking"
     killed = time.monotonic()
     wait_until(lambda: time.monotonic() - killed > 4, "its heartbeat goes silent")
     second = worker_process(config)
     wait_until(lambda: run_status(app, run_id) == "previewed", "the second worker checks it",
                seconds=180, log_path=second.log_path)
-    job = check_job()
+    wait_until(lambda: check_job(job_rows).status == "done", "the job is recorded as done")
+    job = check_job(job_rows)
     assert job.status == "done" and job.attempts == 2
     with app.app_context():
         assert db.session.get(ImportRun, run_id).counts["created"] == 5000
