@@ -332,11 +332,16 @@ def tick() -> None:
 
 
 def _daily() -> None:
+    from sqlalchemy.exc import IntegrityError
+
     now = utcnow()
     if now.hour < int(current_app.config["PURGE_HOUR"]):
         return
-    enqueue("retention.purge", unique_key=f"purge:{now.date().isoformat()}")
-    db.session.commit()
+    try:
+        enqueue("retention.purge", unique_key=f"purge:{now.date().isoformat()}")
+        db.session.commit()
+    except IntegrityError:  # another consumer queued today's at the same moment
+        db.session.rollback()
 
 
 # --- huey, per application --------------------------------------------------------------------
