@@ -4,6 +4,8 @@
   context of its own, commits its own work, and may report `progress(phase, done, total)`.
 - `enqueue(name, **arguments)` adds a BackgroundJob row to the caller's transaction; once that
   commits the job is handed to huey. `status(job)` is what a page shows.
+- A module that declares jobs is listed in JOB_MODULES, so that every consuming process
+  (a worker that never imported it otherwise) knows its jobs.
 
 Huey is the queue: it stores what is to run (SqliteHuey, a file in the instance folder, by
 default; RedisHuey with `COUNTERPART_REDIS_URL`), wakes the consumers, holds the progress and
