@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import gettext
 from sqlalchemy import func, select
 
-from directory.extensions import READ_ONLY, db
+from directory.extensions import db
 from directory.models import Campaign, ContactPoint, Membership, Network, Proposal, User
 from directory.services import campaigns, outdated_reports
 from directory.services.contact_queries import stale_cutoff
@@ -75,7 +75,6 @@ def _last_campaigns(network_ids: list[int]) -> dict[int, Campaign]:
 def report(actor: User, network: str | None = None, today: date | None = None,
            locale: str = "en") -> list[NetworkFreshness]:
     """One row per network the actor may read (`network`: only that one)."""
-    db.session.connection(execution_options=READ_ONLY)
     allowed = freshness_networks(actor)
     query = select(Network).order_by(Network.id)
     if allowed is not None:
