@@ -1,7 +1,7 @@
 """freshness: verification campaigns, confirmation links, reports of outdated details
 
 Revision ID: 0008_freshness
-Revises: 0006_accounts
+Revises: 0007_jobs_mail
 Create Date: 2026-12-03 11:25:10.004477
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0008_freshness'
-down_revision = '0006_accounts'
+down_revision = '0007_jobs_mail'
 branch_labels = None
 depends_on = None
 
