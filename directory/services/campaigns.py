@@ -143,9 +143,20 @@ def start(actor: User | None, network: Any, only_stale: Any = False) -> Campaign
 
 
 def _enqueue_fan_out(campaign_id: int) -> None:
-    from directory.services import jobs
-
+    """Background work when the jobs module is there; until then `commit()` runs the fan-out
+    in this process once the campaign is committed."""
+    try:
+        from directory.services import jobs
+    except ImportError:
+        db.session.info.setdefault("campaign_fan_out", []).append(campaign_id)
+        return
     jobs.enqueue("campaigns.fan_out", campaign_id=campaign_id)
+
+
+def fan_out_pending() -> None:
+    """Run the fan-outs queued in this session (see `_enqueue_fan_out`), after its commit."""
+    for campaign_id in db.session.info.pop("campaign_fan_out", []):
+        fan_out(campaign_id)
 
 
 # --- fan-out ---------------------------------------------------------------------------------
