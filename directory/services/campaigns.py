@@ -165,6 +165,8 @@ def fan_out(campaign_id: int, chunk: int = CHUNK) -> int:
     """Make the campaign's links and queue their messages, `chunk` entries a transaction
     (committed here: the campaign's page reads the progress, and a job restarted after a
     crash skips the entries already done). How many messages were queued."""
+    from directory.services import mail
+
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None or campaign.status == "sent":
         return 0
@@ -180,10 +182,15 @@ def fan_out(campaign_id: int, chunk: int = CHUNK) -> int:
         if not ids:
             break
         queued += _send_chunk(campaign, ids)
+        # Delivery is arranged once, at the end: the embedded default delivers in the
+        # committing process, which would otherwise hold up the rest of the fan-out.
+        db.session.info.pop("mail_queued", None)
         db.session.commit()
     campaign = db.session.get(Campaign, campaign_id)
     campaign.status, campaign.finished_at = "sent", utcnow()
     db.session.commit()
+    if queued:
+        mail.dispatch()
     return queued
 
 
