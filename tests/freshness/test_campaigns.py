@@ -125,3 +125,49 @@ def test_one_reminder_after_14_days_to_those_who_did_not_answer(app, api, entrie
     reminders = [message for message in read_mail(app) if "Reminder" in str(message["Subject"])
                  or "Rappel" in str(message["Subject"]) or "تذكير" in str(message["Subject"])]
     assert len(reminders) == 2
+
+
+def test_through_a_real_smtp_server_and_a_server_that_is_down(app, api, entries, smtp_server):
+    from support import free_port
+
+    from directory.services import mail
+
+    admin = api("admin")
+    down = free_port()
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{down}"
+    body = admin.post("/api/v1/campaigns", json={"network": "carin"}).json
+    finish_fan_out(app, body["id"])
+    counts = admin.get(f"/api/v1/campaigns/{body['id']}").json
+    assert (counts["sent"], counts["waiting"], counts["failed"]) == (2, 2, 0)
+    # the server comes up: nothing was lost, each person gets their own link once
+    app.config["SMTP_URL"] = smtp_server.url
+    with app.app_context():
+        assert mail.deliver_due(utcnow() + timedelta(hours=1))["sent"] == 2
+    received = {str(message["To"]): message for message in smtp_server.messages}
+    assert set(received) == {"carin@justice.example", "shared@justice.example"}
+    assert "/confirm/" in text_of(received["carin@justice.example"])
+    counts = admin.get(f"/api/v1/campaigns/{body['id']}").json
+    assert (counts["waiting"], counts["failed"]) == (0, 0)
+
+
+def test_the_page_answers_while_the_fan_out_runs_and_a_restart_carries_on(
+        app, login_as, entries):
+    from directory.extensions import db
+    from directory.models import Campaign
+
+    with app.app_context():
+        started = campaigns.start(None, "emj")
+        campaign_id = started.id
+        db.session.info.pop("campaign_fan_out", None)  # as if its job had not run yet
+        commit()
+        campaign = db.session.get(Campaign, campaign_id)
+        campaign.status = "sending"
+        campaigns._send_chunk(campaign, [entries["fresh"]])  # the job died after one
+        commit()
+    admin = login_as("admin")
+    page = admin.get(f"/freshness/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "Preparing the messages: 1 of 3 so far." in page
+    finish_fan_out(app, campaign_id)  # run again: the two left, nobody twice
+    page = admin.get(f"/freshness/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "All messages are prepared." in page and "<dt>Sent</dt><dd>3</dd>" in page
+    assert sorted(len(tokens) for tokens in links_by_recipient(app).values()) == [1, 1, 1]
