@@ -16,13 +16,8 @@ def commit() -> None:
         from directory.services.search import catch_up_quietly
 
         catch_up_quietly()
-    if db.session.info.get("campaign_fan_out"):
-        from directory.services.campaigns import fan_out_pending
-
-        fan_out_pending()
 
 
 def rollback() -> None:
     db.session.info.pop("index_dirty", None)
-    db.session.info.pop("campaign_fan_out", None)
     db.session.rollback()

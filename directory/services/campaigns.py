@@ -38,7 +38,7 @@ from directory.models import (
     User,
     utcnow,
 )
-from directory.services import audit, contacts, proposals
+from directory.services import audit, contacts, jobs, proposals
 from directory.services.contact_queries import get_contact_point, stale_cutoff
 from directory.services.errors import (
     Conflict,
@@ -143,28 +143,17 @@ def start(actor: User | None, network: Any, only_stale: Any = False) -> Campaign
 
 
 def _enqueue_fan_out(campaign_id: int) -> None:
-    """Background work when the jobs module is there; until then `commit()` runs the fan-out
-    in this process once the campaign is committed."""
-    try:
-        from directory.services import jobs
-    except ImportError:
-        db.session.info.setdefault("campaign_fan_out", []).append(campaign_id)
-        return
+    """Background work: handed to the jobs' queue once the campaign is committed."""
     jobs.enqueue("campaigns.fan_out", campaign_id=campaign_id)
-
-
-def fan_out_pending() -> None:
-    """Run the fan-outs queued in this session (see `_enqueue_fan_out`), after its commit."""
-    for campaign_id in db.session.info.pop("campaign_fan_out", []):
-        fan_out(campaign_id)
 
 
 # --- fan-out ---------------------------------------------------------------------------------
 
+@jobs.job("campaigns.fan_out")
 def fan_out(campaign_id: int, chunk: int = CHUNK) -> int:
     """Make the campaign's links and queue their messages, `chunk` entries a transaction
     (committed here: the campaign's page reads the progress, and a job restarted after a
-    crash skips the entries already done). How many messages were queued."""
+    crash skips the entries already done). How many of its messages are in the outbox."""
     from directory.services import mail
 
     campaign = db.session.get(Campaign, campaign_id)
@@ -172,8 +161,11 @@ def fan_out(campaign_id: int, chunk: int = CHUNK) -> int:
         return 0
     campaign.status = "sending"
     db.session.commit()
-    queued = 0
+    queued = db.session.scalar(select(func.count()).where(
+        ConfirmationLink.campaign_id == campaign_id)) or 0
+    reachable = campaign.targeted - campaign.without_email
     while True:
+        jobs.progress("messages", queued, reachable)
         done = select(ConfirmationLink.contact_point_id).where(
             ConfirmationLink.campaign_id == campaign_id)
         ids = list(db.session.scalars(_with_email(_targets(campaign))
@@ -189,8 +181,7 @@ def fan_out(campaign_id: int, chunk: int = CHUNK) -> int:
     campaign = db.session.get(Campaign, campaign_id)
     campaign.status, campaign.finished_at = "sent", utcnow()
     db.session.commit()
-    if queued:
-        mail.dispatch()
+    mail.dispatch()
     return queued
 
 
@@ -230,6 +221,14 @@ def _send_chunk(campaign: Campaign, ids: list[int]) -> int:
         mail.queue(address, "campaign_request", context, locale, contact_point_id=entry_id,
                    campaign_id=campaign.id)
     return len(messages)
+
+
+@jobs.job("campaigns.send_reminders")
+def send_reminders_job() -> int:
+    """The daily reminders as a job of their own (the daily work may queue it)."""
+    sent = send_reminders()
+    db.session.commit()
+    return sent
 
 
 def send_reminders(now: datetime | None = None) -> int:

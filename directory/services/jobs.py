@@ -45,7 +45,8 @@ from directory.models import BackgroundJob, utcnow
 log = logging.getLogger(__name__)
 EXTENSION = "counterpart_jobs"
 # The modules whose import declares the jobs: every process that consumes imports them.
-JOB_MODULES = ("directory.services.import_jobs", "directory.services.retention")
+JOB_MODULES = ("directory.services.import_jobs", "directory.services.retention",
+               "directory.services.campaigns")
 
 
 @dataclass
