@@ -79,7 +79,7 @@ def service_command(function: Callable) -> Callable:
 def register_commands(app: Flask) -> None:
     for command in (init_db, create_user, create_token, revoke_token, reindex, demo_data,
                     quickstart, indicators, import_list, export, backup, restore, mail_test,
-                    campaign):
+                    worker, purge, campaign):
         app.cli.add_command(command)
 
 
@@ -189,13 +189,64 @@ def mail_test(email, language) -> None:
         message_id = mail.queue(email, "test", {}, language).id
     except ValueError:
         fail(f"{email!r} is not one e-mail address.", 2)
-    commit()  # which delivers it (the outbox hands it over after the commit)
+    commit()
+    mail.deliver_due()  # here and now, not by whichever process runs the jobs
     status = mail.message_status(message_id)
     if status.status == "sent":
         where = mail.describe_transport()
         click.echo(f"Sent ({where}).")
     else:
         fail(f"Not sent yet ({status.status}): {status.last_error or 'waiting'}")
+
+
+@command("worker")
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 32),
+              help="Jobs run at once by this process.")
+@with_appcontext
+def worker(threads) -> None:
+    """Run background jobs (imports, mail, the daily purge) in this process until stopped;
+    for deployments with COUNTERPART_REDIS_URL, on as many nodes as wanted."""
+    import logging
+
+    from flask import current_app
+
+    from directory.services import jobs
+
+    app = current_app._get_current_object()
+    if app.config.get("JOBS_IMMEDIATE"):
+        fail("COUNTERPART_JOBS_IMMEDIATE is set: jobs run where they are queued, not in a worker.",
+             2)
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    where = app.config.get("REDIS_URL") or jobs.jobs_file(app)
+    click.echo(f"Worker started ({threads} thread(s)) on {_without_password(str(where))}.")
+    jobs.run_worker(app, threads)
+
+
+def _without_password(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@", 1)
+    return url
+
+
+@command("purge")
+@with_appcontext
+@service_command
+def purge() -> None:
+    """Remove what has outlived its retention period (also done by a daily job)."""
+    from directory.services import commit, retention
+
+    removed = retention.purge()
+    commit()
+    labels = {"login_attempts": "sign-in attempts", "access_log": "access log reads",
+              "mail_bodies": "mail bodies and addresses",
+              "event_notes": "notes of initial contacts",
+              "import_previews": "unconfirmed imports' files", "finished_jobs": "finished jobs"}
+    for key, label in labels.items():
+        click.echo(f"{removed.get(key, 0):>8}  {label}")
 
 
 @command("reindex")

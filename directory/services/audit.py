@@ -58,6 +58,7 @@ ACTION_LABELS = {
     "network.updated": N_("Network changed"),
     "specialism.created": N_("Specialism created"),
     "specialism.updated": N_("Specialism changed"),
+    "retention.purged": N_("Old personal data removed (retention)"),
 }
 # Fields by the names the trail (and an import's change report) uses for them: the entry form's
 # labels, from the one field definition; `last_verified` is the importer's name for one.

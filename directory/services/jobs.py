@@ -95,6 +95,9 @@ def enqueue(name: str, *, unique_key: str | None = None, **arguments) -> Backgro
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    # A savepoint's release fires this too, inside a transaction that may still roll back.
+    if session.in_nested_transaction():
+        return
     queued = session.info.pop("jobs_queued", None)
     if queued:
         hand_over(queued)
@@ -102,7 +105,8 @@ def _after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
-    session.info.pop("jobs_queued", None)
+    if not session.in_nested_transaction():
+        session.info.pop("jobs_queued", None)
 
 
 def hand_over(job_ids: list[int]) -> None:
