@@ -336,6 +336,8 @@ def _daily() -> None:
     if now.hour < int(current_app.config["PURGE_HOUR"]):
         return
     enqueue("retention.purge", unique_key=f"purge:{now.date().isoformat()}")
+    # A verification campaign's one reminder, 14 days on (services/campaigns.py).
+    enqueue("campaigns.send_reminders", unique_key=f"reminders:{now.date().isoformat()}")
     db.session.commit()
 
 

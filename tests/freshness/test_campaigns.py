@@ -188,3 +188,24 @@ def test_the_fan_out_is_background_work(app, api, entries):
         [job] = db.session.scalars(select(BackgroundJob).where(
             BackgroundJob.name == "campaigns.fan_out")).all()
         assert job.status == "done" and job.arguments == {"campaign_id": body["id"]}
+
+
+def test_the_daily_work_sends_the_reminders(app, api, entries):
+    from sqlalchemy import select
+
+    from directory.extensions import db
+    from directory.models import BackgroundJob, Campaign
+    from directory.services import jobs
+
+    body = api("admin").post("/api/v1/campaigns", json={"network": "carin"}).json
+    app.config["PURGE_HOUR"] = 0
+    with app.app_context():
+        campaign = db.session.get(Campaign, body["id"])
+        campaign.created_at -= timedelta(days=15)  # the campaign went out 15 days ago
+        db.session.commit()
+        jobs.tick()
+        [job] = db.session.scalars(select(BackgroundJob).where(
+            BackgroundJob.name == "campaigns.send_reminders")).all()
+        assert job.status == "done"
+    assert all(len(tokens) == 2 for tokens in links_by_recipient(app).values())
+    assert api("admin").get(f"/api/v1/campaigns/{body['id']}").json["reminded_at"]
