@@ -29,7 +29,8 @@ class Campaign(db.Model):
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # Who started it as shown: the user's e-mail, or "operator" from the command line.
     starter: Mapped[str] = mapped_column(String(320), default="")
-    # queued (fan-out not begun) | sending (links being made and mails queued) | sent
+    # queued (fan-out not begun) | sending (links being made and mails queued) | sent |
+    # stopped (the fan-out was given up: what was sent stays, the rest was not asked)
     status: Mapped[str] = mapped_column(String(20), default="queued")
     # Entries the campaign aims at, and those among them without an e-mail (nothing sent).
     targeted: Mapped[int] = mapped_column(default=0)

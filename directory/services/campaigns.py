@@ -17,6 +17,7 @@ Unknown links are throttled per address, refused corrections per link.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from datetime import date, datetime, timedelta
@@ -59,6 +60,7 @@ TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 THROTTLE_KEY = "confirm-link"
 MAX_REFUSALS_PER_HOUR = 20
 MAX_LISTED = 200
+log = logging.getLogger(__name__)
 
 
 class LinkGone(ServiceError):
@@ -149,7 +151,16 @@ def _enqueue_fan_out(campaign_id: int) -> None:
 
 # --- fan-out ---------------------------------------------------------------------------------
 
-@jobs.job("campaigns.fan_out")
+def _stopped(campaign_id: int, reason: str, **_arguments) -> None:
+    """The fan-out was given up (its process died too often): the campaign says so, with
+    what was sent, and the log says why; the caller commits."""
+    log.warning("Campaign %s stopped: %s", campaign_id, reason)
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is not None and campaign.status != "sent":
+        campaign.status, campaign.finished_at = "stopped", utcnow()
+
+
+@jobs.job("campaigns.fan_out", gave_up=_stopped)
 def fan_out(campaign_id: int, chunk: int = CHUNK) -> int:
     """Make the campaign's links and queue their messages, `chunk` entries a transaction
     (committed here: the campaign's page reads the progress, and a job restarted after a
@@ -157,7 +168,7 @@ def fan_out(campaign_id: int, chunk: int = CHUNK) -> int:
     from directory.services import mail
 
     campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or campaign.status == "sent":
+    if campaign is None or campaign.status in ("sent", "stopped"):
         return 0
     campaign.status = "sending"
     db.session.commit()

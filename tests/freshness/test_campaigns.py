@@ -209,3 +209,23 @@ def test_the_daily_work_sends_the_reminders(app, api, entries):
         assert job.status == "done"
     assert all(len(tokens) == 2 for tokens in links_by_recipient(app).values())
     assert api("admin").get(f"/api/v1/campaigns/{body['id']}").json["reminded_at"]
+
+
+def test_a_fan_out_given_up_says_so(app, login_as, entries):
+    from directory.extensions import db
+    from directory.models import Campaign
+
+    with app.app_context():
+        campaign_id = campaigns.start(None, "emj").id
+        db.session.info.pop("jobs_queued", None)  # its job never ran...
+        commit()
+        campaign = db.session.get(Campaign, campaign_id)
+        campaign.status = "sending"
+        campaigns._send_chunk(campaign, [entries["fresh"]])
+        commit()
+        campaigns._stopped(campaign_id=campaign_id, reason="the process ended")  # ...given up
+        commit()
+    page = login_as("admin").get(f"/freshness/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "Stopped before every message was prepared: 1 of 3 were sent." in page
+    finish_fan_out(app, campaign_id)  # a stopped campaign stays stopped
+    assert len(links_by_recipient(app)) == 1

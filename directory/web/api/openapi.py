@@ -260,7 +260,8 @@ def openapi_document() -> dict[str, Any]:
                 "description": "Secretariats for their own networks, administrators for any. "
                                "Answers 202 at once: the personal links and their messages "
                                "are prepared in the background (`status` queued, sending, "
-                               "sent); follow the counts at the `Location`.",
+                               "sent, or stopped when given up); follow the counts at the "
+                               "`Location`.",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["network"], "properties": {
                         "network": {"type": "string"},
@@ -450,7 +451,7 @@ def openapi_document() -> dict[str, Any]:
                 "Campaign": {"type": "object", "properties": {
                     "id": {"type": "integer"}, "network": {"type": "string"},
                     "only_stale": {"type": "boolean"},
-                    "status": {"enum": ["queued", "sending", "sent"]},
+                    "status": {"enum": ["queued", "sending", "sent", "stopped"]},
                     "started_by": {"type": "string"},
                     "created_at": {"type": "string", "format": "date-time"},
                     "finished_at": {"type": ["string", "null"], "format": "date-time"},
