@@ -79,7 +79,7 @@ def service_command(function: Callable) -> Callable:
 def register_commands(app: Flask) -> None:
     for command in (init_db, create_user, create_token, revoke_token, reindex, demo_data,
                     quickstart, indicators, import_list, export, backup, restore, mail_test,
-                    worker, purge):
+                    worker, purge, campaign):
         app.cli.add_command(command)
 
 
@@ -449,3 +449,25 @@ def restore(file) -> None:
 
     outcome = backups.restore(Path(file))
     click.echo(f"Restored {outcome.path} ({outcome.entries} entries); search index rebuilt.")
+
+
+@command("campaign")
+@click.option("--network", required=True, help="The network whose entries are asked.")
+@click.option("--only-stale", is_flag=True,
+              help="Only the entries not verified within the stale period (a year).")
+@click.option("--as", "as_user", metavar="EMAIL",
+              help="Start it as this user (their permissions apply).")
+@with_appcontext
+@service_command
+def campaign(network, only_stale, as_user) -> None:
+    """Start a verification campaign: every targeted person with an e-mail gets a personal
+    link (SPEC section 11). The messages are prepared and sent by background work."""
+    from directory.services import campaigns, commit
+
+    actor = _user_or_fail(as_user) if as_user else None
+    started = campaigns.start(actor, network, only_stale)
+    campaign_id, targeted, without = started.id, started.targeted, started.without_email
+    commit()
+    click.echo(f"Campaign {campaign_id} started for {network}: {targeted} entries, "
+               f"{targeted - without} with an e-mail address; their messages are being "
+               f"prepared in the background.")

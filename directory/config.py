@@ -44,6 +44,8 @@ def configure(app: Flask, test_config: dict | None = None) -> None:
         INDEX_DIR=str(instance_path / "index"),
         # Entries not verified for this many days carry the "stale" badge.
         STALE_AFTER_DAYS=365,
+        # A verification campaign's personal links work this many days (SPEC section 11).
+        CONFIRM_DAYS=30,
         # Sessions end after this many minutes, whatever the activity...
         SESSION_MINUTES=480,
         # ...and after this many minutes without any request.

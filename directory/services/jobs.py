@@ -47,7 +47,8 @@ from directory.models import BackgroundJob, utcnow
 log = logging.getLogger(__name__)
 EXTENSION = "counterpart_jobs"
 # The modules whose import declares the jobs: every process that consumes imports them.
-JOB_MODULES = ("directory.services.import_jobs", "directory.services.retention")
+JOB_MODULES = ("directory.services.import_jobs", "directory.services.retention",
+               "directory.services.campaigns")
 
 
 @dataclass
@@ -341,6 +342,8 @@ def _daily() -> None:
         return
     try:
         enqueue("retention.purge", unique_key=f"purge:{now.date().isoformat()}")
+        # A verification campaign's one reminder, 14 days on (services/campaigns.py).
+        enqueue("campaigns.send_reminders", unique_key=f"reminders:{now.date().isoformat()}")
         db.session.commit()
     except IntegrityError:  # another consumer queued today's at the same moment
         db.session.rollback()

@@ -33,6 +33,9 @@ PAGES = {
     "admin-specialisms": "/admin/specialisms",
     "account": "/account",
     "not-found": "/contact-points/987654",
+    "freshness": "/freshness",
+    "freshness-network": "/freshness/networks/emj",
+    "report-outdated": "/contact-points/{lahlou}/report",
 }
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from core_support import page_token
 
-PUBLIC = {"auth.login", "auth.login_code", "static", "language"}
+# The confirmation pages of a campaign's link are public by SPEC section 2 (the token admits);
+# tests/freshness/test_confirm.py checks that they show nothing but that one entry.
+PUBLIC = {"auth.login", "auth.login_code", "static", "language", "confirm.page",
+          "confirm.correct"}
 # The directory core's views; other features' pages are only checked for their headers here.
 CORE_MODULES = {f"directory.web.{name}.routes" for name in ("auth", "search", "contacts",
                                                              "admin", "api")}
