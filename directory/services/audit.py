@@ -28,6 +28,8 @@ ACTION_LABELS = {
     "contact_point.leave_proposed": N_("Leaving a network proposed"),
     "contact_point.proposal_accepted": N_("Proposal accepted"),
     "contact_point.proposal_rejected": N_("Proposal rejected"),
+    "contact_point.subject_report": N_("Subject report produced"),
+    "contact_point.erased": N_("Person's data erased"),
     "initial_contact.logged": N_("Initial contact logged"),
     "initial_contact.established": N_("Contact marked established"),
     "initial_contact.voided": N_("Initial contact voided"),

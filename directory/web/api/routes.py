@@ -13,6 +13,7 @@ from directory.services import (
     contact_json,
     contact_queries,
     contacts,
+    personal_data,
     proposals,
     search,
     users,
@@ -161,3 +162,19 @@ def user_access_log(user_id: int):
             "results": [access_log.entry_json(row) for row in rows]}
     commit()
     return jsonify(body)
+
+
+@blueprint.get("/contact-points/<int:contact_point_id>/subject-report")
+def entry_subject_report(contact_point_id: int):
+    """Admins: everything held about this person (SPEC section 13)."""
+    report = personal_data.subject_report(actor(), contact_point_id)
+    commit()
+    return Response(personal_data.report_text(report), mimetype="application/json")
+
+
+@blueprint.post("/contact-points/<int:contact_point_id>/erase")
+def erase_entry(contact_point_id: int):
+    """Admins: erase this person (SPEC section 13), with a reason."""
+    erasure = personal_data.erase(actor(), contact_point_id, json_body().get("reason"))
+    commit()
+    return jsonify(erased=erasure.contact_point_id, counts=erasure.counts)
