@@ -55,6 +55,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_commands(app)
 
+    from directory.services import mail  # noqa: F401 - delivers what a commit queued
+
     with app.app_context():
         _enable_sqlite_pragmas(db.engine)
         _wait_for_the_server(db.engine, float(app.config["DATABASE_WAIT_SECONDS"]))

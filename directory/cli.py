@@ -79,7 +79,7 @@ def service_command(function: Callable) -> Callable:
 def register_commands(app: Flask) -> None:
     for command in (init_db, create_user, create_token, revoke_token, reindex, demo_data,
                     quickstart, indicators, import_list, export, backup, restore,
-                    subject_report, erase):
+                    subject_report, erase, mail_test):
         app.cli.add_command(command)
 
 
@@ -174,6 +174,28 @@ def revoke_token(email, every, token_id) -> None:
     tokens.revoke(None, user, token_id)
     commit()
     click.echo(f"Revoked token {token_id} of {user.email}.")
+
+
+@command("mail-test")
+@click.argument("email")
+@click.option("--language", default="en", show_default=True, type=click.Choice(["en", "fr", "ar"]))
+@with_appcontext
+@service_command
+def mail_test(email, language) -> None:
+    """Send a test message to EMAIL through the outbox, to check the mail settings."""
+    from directory.services import commit, mail
+
+    try:
+        message_id = mail.queue(email, "test", {}, language).id
+    except ValueError:
+        fail(f"{email!r} is not one e-mail address.", 2)
+    commit()  # which delivers it (the outbox hands it over after the commit)
+    status = mail.message_status(message_id)
+    if status.status == "sent":
+        where = mail.describe_transport()
+        click.echo(f"Sent ({where}).")
+    else:
+        fail(f"Not sent yet ({status.status}): {status.last_error or 'waiting'}")
 
 
 @command("reindex")

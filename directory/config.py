@@ -66,6 +66,20 @@ def configure(app: Flask, test_config: dict | None = None) -> None:
         # response has gone (0: each request's reads are written once it has answered).
         ACCESS_LOG_FLUSH_SECONDS=0,
         INDEX_LOCK_TIMEOUT=5.0,
+        # Mail (SPEC section 12): through SMTP when SMTP_URL is set (smtp://user:pass@host:port,
+        # smtp+starttls://..., smtps://...), else one .eml file per message in MAIL_DIR
+        # (empty: `outbox` in the instance folder). Links in mails start with BASE_URL.
+        SMTP_URL="",
+        SMTP_TIMEOUT=30.0,
+        MAIL_DIR="",
+        MAIL_FROM="Counterpart <counterpart@localhost>",
+        BASE_URL="http://127.0.0.1:5000",
+        # A refused or undelivered message is tried again after MAIL_RETRY_SECONDS, doubling
+        # up to six hours, at most MAIL_MAX_ATTEMPTS times in all.
+        MAIL_MAX_ATTEMPTS=10,
+        MAIL_RETRY_SECONDS=60,
+        # A message claimed for sending this long ago and not sent died with its process.
+        MAIL_SENDING_TIMEOUT_SECONDS=600,
         # PostgreSQL: how long a new connection is retried while the server (re)starts, so
         # that a restart costs only the requests whose transaction it cut.
         DATABASE_WAIT_SECONDS=10.0,

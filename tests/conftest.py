@@ -165,3 +165,14 @@ def api(client, make):
         return ApiClient(make.token(email))
 
     return for_role
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 for this test (smtp_support.SmtpServer): point the app
+    at it with app.config["SMTP_URL"] = smtp_server.url; read smtp_server.messages."""
+    from smtp_support import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()

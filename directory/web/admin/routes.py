@@ -13,6 +13,7 @@ from directory.models import Network
 from directory.services import (
     access_log,
     commit,
+    mail,
     networks,
     passwords,
     permissions,
@@ -127,6 +128,13 @@ def reset_two_factor(user_id: int):
     flash(_("The second factor is reset: the user sets it up again at their next sign-in."),
           "success")
     return redirect(url_for("admin.user_edit", user_id=user_id))
+
+
+@blueprint.get("/outbox")
+def outbox():
+    """The outbox: how many messages wait, were sent or failed, and the latest errors."""
+    return render_template("admin/outbox.html",
+                           outbox=mail.outbox_status(current_user._get_current_object()))
 
 
 @blueprint.get("/users/<int:user_id>/access-log")
