@@ -35,19 +35,29 @@ from directory.extensions import db
 from directory.models import (
     AccessLogEntry,
     AuditEntry,
+    BackgroundJob,
     Change,
     ContactPoint,
     Email,
     ImportRun,
     InitialContact,
     Membership,
+    OutboxMessage,
     Phone,
     Proposal,
     User,
 )
 from directory.models.contact_point import contact_point_specialism
 from directory.models.import_run import ImportSnapshot
-from directory.services import access_log, after_commit, audit, contact_json, events, proposals
+from directory.services import (
+    access_log,
+    after_commit,
+    audit,
+    contact_json,
+    events,
+    mail,
+    proposals,
+)
 from directory.services.contact_queries import get_contact_point
 from directory.services.contact_writes import record_changes
 from directory.services.errors import ValidationFailed
@@ -255,6 +265,51 @@ def _erase_import_runs(subject: Subject) -> int:
     return len(runs)
 
 
+def _mail_query(subject: Subject):
+    """Mail about the person (by its entry) or to them (by address, or by the hash of the
+    address that stays once the retention period has emptied a sent message)."""
+    hashes = [mail.recipient_hash(address) for address in subject.emails]
+    return select(OutboxMessage).where(or_(OutboxMessage.contact_point_id == subject.id,
+                                           OutboxMessage.recipient_hash.in_(hashes)))
+
+
+def _report_mails(subject: Subject) -> list[dict[str, Any]]:
+    return [{"id": row.id, "created_at": _iso(row.created_at), "to": row.recipient,
+             "template": row.template, "subject": row.subject, "status": row.status,
+             "sent_at": _iso(row.sent_at), "text": row.body_text, "campaign_id": row.campaign_id}
+            for row in db.session.scalars(_mail_query(subject).order_by(OutboxMessage.id))]
+
+
+def _erase_mails(subject: Subject) -> int:
+    """The outbox rows go, queued ones included (nothing more is sent to the person); their
+    .eml files follow after the commit (`_erase_mail_files`)."""
+    ids = list(db.session.scalars(_mail_query(subject).with_only_columns(OutboxMessage.id)))
+    if not ids:
+        return 0
+    return db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                              .execution_options(synchronize_session=False)).rowcount
+
+
+def _jobs_quoting(subject: Subject) -> list[BackgroundJob]:
+    if not subject.identifiers:
+        return []
+    return list(db.session.scalars(select(BackgroundJob).where(or_(*(
+        cast(BackgroundJob.arguments, String).contains(identifier)
+        for identifier in subject.identifiers))).order_by(BackgroundJob.id)))
+
+
+def _report_jobs(subject: Subject) -> list[dict[str, Any]]:
+    return [{"id": job.id, "name": job.name, "created_at": _iso(job.created_at),
+             "arguments": job.arguments} for job in _jobs_quoting(subject)]
+
+
+def _erase_jobs(subject: Subject) -> int:
+    jobs = _jobs_quoting(subject)
+    for job in jobs:
+        job.arguments = subject.scrub(job.arguments)
+    return len(jobs)
+
+
 def _erase_changes(subject: Subject) -> int:
     """The entry's old places in the change sequence go; one new change names its id, so that
     every node's search index drops the document when it catches up."""
@@ -285,17 +340,7 @@ def _file_text(path: Path) -> str:
 
 
 def _files_naming(subject: Subject) -> list[Path]:
-    folder = import_folder()
-    if not folder.is_dir() or not subject.identifiers:
-        return []
-    found = []
-    for path in sorted(folder.rglob("*")):
-        try:
-            if path.is_file() and subject.mentioned_in(_file_text(path)):
-                found.append(path)
-        except (OSError, zipfile.BadZipFile):
-            found.append(path)  # unreadable: erased rather than kept unchecked
-    return found
+    return _files_in(import_folder(), subject)
 
 
 def _report_import_files(subject: Subject) -> list[str]:
@@ -318,6 +363,32 @@ def _erase_import_files(subject: Subject) -> int:
             path.unlink()
         done += 1
     return done
+
+
+def _files_in(folder: Path, subject: Subject) -> list[Path]:
+    if not folder.is_dir() or not subject.identifiers:
+        return []
+    found = []
+    for path in sorted(folder.rglob("*")):
+        try:
+            if path.is_file() and subject.mentioned_in(_file_text(path)):
+                found.append(path)
+        except (OSError, zipfile.BadZipFile):
+            found.append(path)  # unreadable: erased rather than kept unchecked
+    return found
+
+
+def _report_mail_files(subject: Subject) -> list[str]:
+    folder = mail.mail_dir()
+    return [str(path.relative_to(folder)) for path in _files_in(folder, subject)]
+
+
+def _erase_mail_files(subject: Subject) -> int:
+    """The .eml files (COUNTERPART_MAIL_DIR) written to or about the person."""
+    found = _files_in(mail.mail_dir(), subject)
+    for path in found:
+        path.unlink()
+    return len(found)
 
 
 def _report_index(_subject: Subject) -> dict[str, Any]:
@@ -364,11 +435,14 @@ ADDRESS_BOOK: list[Place] = [
     Place("import_snapshots", ("import_snapshot.contact_point_id",), _report_snapshots,
           _erase_snapshots),
     Place("import_runs", (), _report_import_runs, _erase_import_runs),
+    Place("mails", ("outbox_message.contact_point_id",), _report_mails, _erase_mails),
+    Place("jobs", (), _report_jobs, _erase_jobs),
     Place("entry", ("contact_point.id", "email.contact_point_id", "phone.contact_point_id",
                     "membership.contact_point_id", "contact_point_specialism.contact_point_id"),
           _report_entry, _erase_entry),
     Place("index_changes", ("change.contact_point_id",), None, _erase_changes),
     Place("import_files", (), _report_import_files, _erase_import_files, after_commit=True),
+    Place("mail_files", (), _report_mail_files, _erase_mail_files, after_commit=True),
     Place("search_index", (), _report_index, _erase_index, after_commit=True),
 ]
 

@@ -21,7 +21,8 @@ from directory.extensions import login_manager
 from directory.models import User
 from directory.services import audit, commit, tokens, users
 
-PUBLIC_ENDPOINTS = {"auth.login", "auth.login_code", "static", "language"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.login_code", "auth.forgot_password",
+                    "auth.reset_password", "auth.accept_invitation", "static", "language"}
 # What a user who must first change their password or enrol a second factor may reach.
 PENDING_STEP_ENDPOINTS = {"password": "auth.account", "two-factor": "auth.two_factor"}
 ALWAYS_ALLOWED = {"auth.logout", "static", "language"}

@@ -13,7 +13,7 @@ import pytest
 from core_support import page_token
 
 from directory.extensions import db
-from directory.services import personal_data
+from directory.services import commit, mail, personal_data
 
 PERSON = "qxzerased@parquet-rabat.example"
 # The index keeps the words of an e-mail (it splits the address), not the address itself.
@@ -38,7 +38,7 @@ def log_event(client, entry: int, note: str) -> dict:
     return response.json
 
 
-def everything_about(make, api) -> tuple[int, int, object, object]:
+def everything_about(app, make, api) -> tuple[int, int, object, object]:
     """An entry with history, a proposal, an event, reads and an import file naming them."""
     entry = shared_entry(make)
     kept = make.entry(family_name="Colleague", emails=[OTHER])
@@ -48,6 +48,10 @@ def everything_about(make, api) -> tuple[int, int, object, object]:
     secretariat = api("secretariat", networks=["emj"])
     proposed = secretariat.patch(f"/api/v1/contact-points/{entry}", json={"city": "Tanger"})
     assert proposed.status_code == 202, proposed.json
+    with app.app_context():  # a mail to them, through the real outbox (an .eml file)
+        mail.queue(PERSON, "test", {}, contact_point_id=entry)
+        mail.queue(OTHER, "test", {}, contact_point_id=kept)
+        commit()
     return entry, kept, event, api("admin")
 
 
@@ -67,7 +71,7 @@ def test_the_address_book_knows_every_table_that_refers_to_contact_points():
 
 
 def test_the_subject_report_holds_everything_about_the_person(app, make, api, runner, tmp_path):
-    entry, kept, event, admin = everything_about(make, api)
+    entry, kept, event, admin = everything_about(app, make, api)
     response = admin.get(f"/api/v1/contact-points/{entry}/subject-report")
     assert response.status_code == 200
     report = response.json
@@ -78,6 +82,8 @@ def test_the_subject_report_holds_everything_about_the_person(app, make, api, ru
     assert [item["id"] for item in report["events"]] == [event["id"]]
     assert report["events"][0]["note"].startswith("Wrote to")
     assert {row["how"] for row in report["access_log"]} >= {"api"}
+    assert [(item["to"], item["status"]) for item in report["mails"]] == [(PERSON, "sent")]
+    assert len(report["mail_files"]) == 1
     assert OTHER not in json.dumps(report)
     # Admins only.
     assert api("secretariat").get(
@@ -94,7 +100,7 @@ def test_the_subject_report_holds_everything_about_the_person(app, make, api, ru
 
 
 def test_erasure_keeps_counts_and_who_did_what_without_the_person(app, make, api, runner):
-    entry, kept, event, admin = everything_about(make, api)
+    entry, kept, event, admin = everything_about(app, make, api)
     refused = admin.post(f"/api/v1/contact-points/{entry}/erase", json={"reason": "  "})
     assert refused.status_code == 422 and "reason" in refused.json["error"]["fields"]
     assert api("secretariat").post(f"/api/v1/contact-points/{entry}/erase",
@@ -109,7 +115,9 @@ def test_erasure_keeps_counts_and_who_did_what_without_the_person(app, make, api
     assert admin.get("/api/v1/search?q=Colleague").json["total"] == 1
     # The event still counts, without the person or the note.
     with app.app_context():
-        from directory.models import AuditEntry, InitialContact
+        from directory.models import AuditEntry, InitialContact, OutboxMessage
+
+        assert [row.recipient for row in db.session.query(OutboxMessage)] == [OTHER]
 
         row = db.session.get(InitialContact, event["id"])
         assert (row.contact_point_id, row.note, row.network, row.counterpart_country) == \
@@ -132,20 +140,23 @@ def test_erasure_keeps_counts_and_who_did_what_without_the_person(app, make, api
 @pytest.mark.skipif(bool(__import__("os").environ.get("COUNTERPART_TEST_DATABASE_URL")),
                     reason="the bytes of a SQLite file")
 def test_the_erased_email_is_in_no_file_of_the_database_or_the_index(app, make, api):
-    entry, kept, event, admin = everything_about(make, api)
+    entry, kept, event, admin = everything_about(app, make, api)
     imports = Path(app.instance_path) / "imports"
     imports.mkdir(parents=True, exist_ok=True)
     (imports / "7.csv").write_text(f"name,email\nBennani,{PERSON}\nColleague,{OTHER}\n",
                                    encoding="utf-8")
     database = Path(app.config["DATABASE_URL"].removeprefix("sqlite:///"))
     index = Path(app.config["INDEX_DIR"])
+    outbox = Path(app.instance_path) / "outbox"
+    assert len(list(outbox.glob("*.eml"))) == 2
     assert PERSON_WORD in b"".join(
         path.read_bytes() for path in index.rglob("*") if path.is_file())
     response = admin.post(f"/api/v1/contact-points/{entry}/erase",
                           json={"reason": "Request of 1 December 2026"})
     assert response.status_code == 200, response.json
     files = [database, database.with_name(database.name + "-wal"),
-             *(path for path in index.rglob("*") if path.is_file())]
+             *(path for path in index.rglob("*") if path.is_file()),
+             *(path for path in outbox.rglob("*") if path.is_file())]
     for path in files:
         if path.exists():
             assert PERSON.encode() not in path.read_bytes(), path
@@ -155,6 +166,7 @@ def test_the_erased_email_is_in_no_file_of_the_database_or_the_index(app, make, 
         database.name + "-wal").read_bytes()
     assert (imports / "7.csv").read_text(encoding="utf-8") == \
         f"name,email\nColleague,{OTHER}\n"
+    assert len(list(outbox.glob("*.eml"))) == 1  # the colleague's stays
 
 
 def test_admins_download_the_report_and_erase_from_the_entry_page(app, make, login_as):

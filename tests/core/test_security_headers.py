@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from core_support import page_token
 
-PUBLIC = {"auth.login", "auth.login_code", "static", "language"}
+# Public by SPEC: signing in, and choosing a password through a link sent by mail.
+PUBLIC = {"auth.login", "auth.login_code", "auth.forgot_password", "auth.reset_password",
+          "auth.accept_invitation", "static", "language"}
 # The directory core's views; other features' pages are only checked for their headers here.
 CORE_MODULES = {f"directory.web.{name}.routes" for name in ("auth", "search", "contacts",
                                                              "admin", "api")}
