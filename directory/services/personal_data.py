@@ -321,10 +321,8 @@ def _erase_changes(subject: Subject) -> int:
 # --- outside the database: import files and the search index -----------------------------------
 
 def import_folder() -> Path:
-    """Where uploaded lists and their reports wait (COUNTERPART_IMPORT_DIR, default `imports`
-    in the instance folder)."""
-    configured = current_app.config.get("IMPORT_DIR")
-    return Path(configured) if configured else Path(current_app.instance_path) / "imports"
+    """Where uploaded lists and their change reports wait (web/imports/routes.py)."""
+    return Path(current_app.instance_path) / "imports"
 
 
 def _file_text(path: Path) -> str:
