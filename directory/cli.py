@@ -435,3 +435,6 @@ def erase(contact_point_id, reason) -> None:
     commit()
     done = ", ".join(f"{place} {count}" for place, count in erasure.counts.items() if count)
     click.echo(f"Erased entry {contact_point_id} ({done}).")
+    if erasure.unfinished:
+        fail(f"the database is erased, but not yet: {', '.join(erasure.unfinished)} (see the "
+             "log; run `counterpart reindex` for the search index, or erase again the files).")

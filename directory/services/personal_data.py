@@ -487,6 +487,9 @@ class Erasure:
     contact_point_id: int
     # Place name -> rows (or files) erased.
     counts: dict[str, int] = field(default_factory=dict)
+    # Places outside the database that could not be erased after the commit (logged): the
+    # import files or the index (`counterpart reindex` rebuilds it).
+    unfinished: list[str] = field(default_factory=list)
 
 
 def clean_reason(reason: Any) -> str:
@@ -523,7 +526,11 @@ def erase(actor: User | None, contact_point_id: int, reason: Any) -> Erasure:
 
 def _later(place: Place, subject: Subject, outcome: Erasure) -> Callable[[], None]:
     def run() -> None:
-        outcome.counts[place.name] = place.erase(subject)
+        try:
+            outcome.counts[place.name] = place.erase(subject)
+        except Exception:  # the database part is committed: say what is left, never hide it
+            log.exception("Erasure of entry %s: could not erase %s", subject.id, place.name)
+            outcome.unfinished.append(place.name)
 
     return run
 

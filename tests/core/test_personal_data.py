@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from core_support import page_token
+from support import bearer
 
 from directory.extensions import db
 from directory.services import commit, mail, personal_data
@@ -204,3 +205,20 @@ def test_admins_download_the_report_and_erase_from_the_entry_page(app, make, log
     assert "Subject report" not in secretariat.get(
         f"/contact-points/{make.entry()}").get_data(as_text=True)
     assert secretariat.get(f"/contact-points/{make.entry()}/erase").status_code == 403
+
+
+def test_an_erasure_says_what_it_could_not_finish(app, make, second_app, tmp_path):
+    """The database part is committed; a search index that cannot be rebuilt is said, not
+    hidden (and not a 500)."""
+    entry = shared_entry(make)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the index folder should be")
+    other = second_app(INDEX_DIR=str(blocked))
+    _, email = make.user("admin")
+    token = make.token(email)
+    response = other.test_client().post(f"/api/v1/contact-points/{entry}/erase",
+                                        json={"reason": "Asked"}, headers=bearer(token))
+    assert response.status_code == 200, response.json
+    assert response.json["unfinished"] == ["search_index"]
+    assert other.test_client().get(f"/api/v1/contact-points/{entry}",
+                                   headers=bearer(token)).status_code == 404

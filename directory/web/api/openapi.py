@@ -249,7 +249,9 @@ def openapi_document() -> dict[str, Any]:
                     "type": "object", "required": ["erased", "counts"],
                     "properties": {"erased": {"type": "integer"},
                                    "counts": {"type": "object",
-                                              "additionalProperties": {"type": "integer"}}}}),
+                                              "additionalProperties": {"type": "integer"}},
+                                   "unfinished": {"type": "array",
+                                                  "items": {"type": "string"}}}}),
                               **_errors(400, 401, 403, 404, 422)}}},
             "/users/{id}/access-log": {"parameters": ID, "get": {
                 "summary": "Administrators: which entries this user read, when and how",

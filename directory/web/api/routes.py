@@ -177,4 +177,5 @@ def erase_entry(contact_point_id: int):
     """Admins: erase this person (SPEC section 13), with a reason."""
     erasure = personal_data.erase(actor(), contact_point_id, json_body().get("reason"))
     commit()
-    return jsonify(erased=erasure.contact_point_id, counts=erasure.counts)
+    return jsonify(erased=erasure.contact_point_id, counts=erasure.counts,
+                   unfinished=erasure.unfinished)

@@ -241,13 +241,17 @@ def erase(contact_point_id: int):
             form.confirm.errors = [_("Tick this box to confirm the erasure.")]
         else:
             try:
-                personal_data.erase(_actor(), contact_point_id, form.reason.data)
+                erasure = personal_data.erase(_actor(), contact_point_id, form.reason.data)
             except ValidationFailed as error:
                 rollback()
                 form.reason.errors = [error.fields.get("reason", error.message)]
             else:
                 commit()
                 flash(_("The person's data is erased."), "success")
+                if erasure.unfinished:
+                    flash(_("Not everything outside the database could be erased (%(places)s): "
+                            "see the log, and run `counterpart reindex`.",
+                            places=", ".join(erasure.unfinished)), "error")
                 return redirect(url_for("search.index"))
     status = 422 if request.method == "POST" else 200
     return render_template("contacts/erase.html", form=form, contact_point=contact_point), status
