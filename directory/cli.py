@@ -433,6 +433,7 @@ def erase(contact_point_id, reason) -> None:
 
     erasure = personal_data.erase(None, contact_point_id, reason)
     commit()
+    personal_data.finish(erasure)
     done = ", ".join(f"{place} {count}" for place, count in erasure.counts.items() if count)
     click.echo(f"Erased entry {contact_point_id} ({done}).")
     if erasure.unfinished:

@@ -101,6 +101,11 @@ def request_reset(typed: str) -> bool:
     email = (typed or "").strip().lower()[:320]
     user = users.find_user(email) if email else None
     if user is None or not user.active:
+        # The work of a real request (sign a link, render the mail), so that even a process
+        # busy with it after the response is as busy for an account that does not exist.
+        decoy = User(id=0, email=email or "nobody@invalid", password_hash=None)
+        mail.render("password_reset", {"name": "", "minutes": RESET_MINUTES,
+                                       "link": make_token(decoy, RESET)}, "en")
         audit.record(None, "user.password_reset_requested", "user", None,
                      actor_label=throttling.account_key(email, None))
         return False

@@ -124,6 +124,9 @@ class Place:
     erase: Callable[[Subject], int]
     # Outside the database: erased after the commit, so that a rollback loses nothing.
     after_commit: bool = False
+    # Too slow for a request (the index is rebuilt): done by `finish`, which the page and the
+    # API run once their answer has gone and the command line runs at once.
+    deferred: bool = False
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -396,7 +399,8 @@ def _report_index(_subject: Subject) -> dict[str, Any]:
 
 def _erase_index(_subject: Subject) -> int:
     """A rebuild writes a new index from the database (without the person) and deletes the
-    old folders: merely deleting a document would leave its terms in the old segments."""
+    old folders: the erasure's change removed the document, but its terms stay in the old
+    segments until they are rewritten."""
     from directory.services import search
 
     search.rebuild()
@@ -441,7 +445,7 @@ ADDRESS_BOOK: list[Place] = [
     Place("index_changes", ("change.contact_point_id",), None, _erase_changes),
     Place("import_files", (), _report_import_files, _erase_import_files, after_commit=True),
     Place("mail_files", (), _report_mail_files, _erase_mail_files, after_commit=True),
-    Place("search_index", (), _report_index, _erase_index, after_commit=True),
+    Place("search_index", (), _report_index, _erase_index, deferred=True),
 ]
 
 
@@ -490,6 +494,9 @@ class Erasure:
     # Places outside the database that could not be erased after the commit (logged): the
     # import files or the index (`counterpart reindex` rebuilds it).
     unfinished: list[str] = field(default_factory=list)
+    # Places `finish` erases (the search index's folder), and their work.
+    pending: list[str] = field(default_factory=list)
+    deferred: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
 
 def clean_reason(reason: Any) -> str:
@@ -513,7 +520,10 @@ def erase(actor: User | None, contact_point_id: int, reason: Any) -> Erasure:
     subject = _subject(contact_point_id)
     outcome = Erasure(subject.id)
     for place in ADDRESS_BOOK:
-        if place.after_commit:
+        if place.deferred:
+            outcome.deferred.append(_later(place, subject, outcome))
+            outcome.pending.append(place.name)
+        elif place.after_commit:
             after_commit(_later(place, subject, outcome))
         else:
             outcome.counts[place.name] = place.erase(subject)
@@ -522,6 +532,24 @@ def erase(actor: User | None, contact_point_id: int, reason: Any) -> Erasure:
                  actor_label=None if actor is not None else "operator")
     db.session.flush()
     return outcome
+
+
+def finish(erasure: Erasure) -> None:
+    """After the commit: what is too slow for a request. The person is already out of search
+    results (the index caught up with the erasure's change); this rewrites the index folder
+    so that no old segment keeps their words, and truncates SQLite's write-ahead log."""
+    for step in erasure.deferred:
+        step()
+    erasure.deferred, erasure.pending = [], []
+
+
+def finish_after_response(app, erasure: Erasure) -> None:
+    """`finish` once a page or an API call has answered (web layer: response.call_on_close)."""
+    with app.app_context():
+        try:
+            finish(erasure)
+        finally:
+            db.session.remove()
 
 
 def _later(place: Place, subject: Subject, outcome: Erasure) -> Callable[[], None]:

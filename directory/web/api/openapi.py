@@ -239,7 +239,10 @@ def openapi_document() -> dict[str, Any]:
                 "description": "The person's data leaves the database, the search index, the "
                                "outbox and the import files; events keep their counts without "
                                "the person, the audit keeps who did what when without the "
-                               "values. Audited with the reason.",
+                               "values. Audited with the reason. `pending` names what is "
+                               "finished once the answer has gone (the search index's "
+                               "folder is rewritten; the person is out of search results "
+                               "at once); `unfinished` what could not be erased (logged).",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "properties": {"reason": {"type": "string",
                                                                 "minLength": 1,
@@ -251,7 +254,9 @@ def openapi_document() -> dict[str, Any]:
                                    "counts": {"type": "object",
                                               "additionalProperties": {"type": "integer"}},
                                    "unfinished": {"type": "array",
-                                                  "items": {"type": "string"}}}}),
+                                                  "items": {"type": "string"}},
+                                   "pending": {"type": "array",
+                                               "items": {"type": "string"}}}}),
                               **_errors(400, 401, 403, 404, 422)}}},
             "/users/{id}/access-log": {"parameters": ID, "get": {
                 "summary": "Administrators: which entries this user read, when and how",

@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -252,7 +253,10 @@ def erase(contact_point_id: int):
                     flash(_("Not everything outside the database could be erased (%(places)s): "
                             "see the log, and run `counterpart reindex`.",
                             places=", ".join(erasure.unfinished)), "error")
-                return redirect(url_for("search.index"))
+                response = redirect(url_for("search.index"))
+                app = current_app._get_current_object()
+                response.call_on_close(lambda: personal_data.finish_after_response(app, erasure))
+                return response
     status = 422 if request.method == "POST" else 200
     return render_template("contacts/erase.html", form=form, contact_point=contact_point), status
 
