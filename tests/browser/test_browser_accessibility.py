@@ -33,6 +33,9 @@ PAGES = {
     "admin-specialisms": "/admin/specialisms",
     "account": "/account",
     "not-found": "/contact-points/987654",
+    "erase": "/contact-points/{gharbi}/erase",
+    "forgot-password": "/password/forgot",
+    "expired-reset-link": "/password/reset/expired-or-forged",
 }
 
 
