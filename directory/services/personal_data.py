@@ -81,7 +81,6 @@ class Subject:
     emails: list[str]
     phones: list[str]
     event_ids: list[int] = field(default_factory=list)
-    proposal_ids: list[int] = field(default_factory=list)
 
     @property
     def id(self) -> int:
