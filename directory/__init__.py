@@ -8,6 +8,7 @@ must not load Flask.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app = Flask(
         __name__,
+        instance_path=_instance_path(),
         instance_relative_config=True,
         template_folder=str(PACKAGE / "templates"),
         static_folder=str(PACKAGE / "static"),
@@ -55,7 +57,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_commands(app)
 
-    from directory.services import mail  # noqa: F401 - delivers what a commit queued
+    from directory.services import jobs
+
+    jobs.init_app(app)  # and mail, which it delivers
 
     with app.app_context():
         _enable_sqlite_pragmas(db.engine)
@@ -63,6 +67,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         if not app.config.get("TESTING") or app.config.get("INDEX_ON_START"):
             _rebuild_missing_index()
     return app
+
+
+def _instance_path() -> str | None:
+    """COUNTERPART_INSTANCE_PATH: the instance folder, when not the package's default."""
+    configured = os.environ.get("COUNTERPART_INSTANCE_PATH", "").strip()
+    return os.path.abspath(configured) if configured else None
 
 
 def _enable_sqlite_pragmas(engine: Engine) -> None:

@@ -78,8 +78,8 @@ def service_command(function: Callable) -> Callable:
 
 def register_commands(app: Flask) -> None:
     for command in (init_db, create_user, create_token, revoke_token, reindex, demo_data,
-                    quickstart, indicators, import_list, export, backup, restore,
-                    subject_report, erase, mail_test):
+                    quickstart, indicators, import_list, export, backup, restore, mail_test,
+                    worker, purge, campaign, subject_report, erase):
         app.cli.add_command(command)
 
 
@@ -189,13 +189,64 @@ def mail_test(email, language) -> None:
         message_id = mail.queue(email, "test", {}, language).id
     except ValueError:
         fail(f"{email!r} is not one e-mail address.", 2)
-    commit()  # which delivers it (the outbox hands it over after the commit)
+    commit()
+    mail.deliver_due()  # here and now, not by whichever process runs the jobs
     status = mail.message_status(message_id)
     if status.status == "sent":
         where = mail.describe_transport()
         click.echo(f"Sent ({where}).")
     else:
         fail(f"Not sent yet ({status.status}): {status.last_error or 'waiting'}")
+
+
+@command("worker")
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 32),
+              help="Jobs run at once by this process.")
+@with_appcontext
+def worker(threads) -> None:
+    """Run background jobs (imports, mail, the daily purge) in this process until stopped;
+    for deployments with COUNTERPART_REDIS_URL, on as many nodes as wanted."""
+    import logging
+
+    from flask import current_app
+
+    from directory.services import jobs
+
+    app = current_app._get_current_object()
+    if app.config.get("JOBS_IMMEDIATE"):
+        fail("COUNTERPART_JOBS_IMMEDIATE is set: jobs run where they are queued, not in a worker.",
+             2)
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    where = app.config.get("REDIS_URL") or jobs.jobs_file(app)
+    click.echo(f"Worker started ({threads} thread(s)) on {_without_password(str(where))}.")
+    jobs.run_worker(app, threads)
+
+
+def _without_password(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@", 1)
+    return url
+
+
+@command("purge")
+@with_appcontext
+@service_command
+def purge() -> None:
+    """Remove what has outlived its retention period (also done by a daily job)."""
+    from directory.services import commit, retention
+
+    removed = retention.purge()
+    commit()
+    labels = {"login_attempts": "sign-in attempts", "access_log": "access log reads",
+              "mail_bodies": "mail bodies and addresses",
+              "event_notes": "notes of initial contacts",
+              "import_previews": "unconfirmed imports' files", "finished_jobs": "finished jobs"}
+    for key, label in labels.items():
+        click.echo(f"{removed.get(key, 0):>8}  {label}")
 
 
 @command("reindex")
@@ -439,3 +490,25 @@ def erase(contact_point_id, reason) -> None:
     if erasure.unfinished:
         fail(f"the database is erased, but not yet: {', '.join(erasure.unfinished)} (see the "
              "log; run `counterpart reindex` for the search index, or erase again the files).")
+
+
+@command("campaign")
+@click.option("--network", required=True, help="The network whose entries are asked.")
+@click.option("--only-stale", is_flag=True,
+              help="Only the entries not verified within the stale period (a year).")
+@click.option("--as", "as_user", metavar="EMAIL",
+              help="Start it as this user (their permissions apply).")
+@with_appcontext
+@service_command
+def campaign(network, only_stale, as_user) -> None:
+    """Start a verification campaign: every targeted person with an e-mail gets a personal
+    link (SPEC section 11). The messages are prepared and sent by background work."""
+    from directory.services import campaigns, commit
+
+    actor = _user_or_fail(as_user) if as_user else None
+    started = campaigns.start(actor, network, only_stale)
+    campaign_id, targeted, without = started.id, started.targeted, started.without_email
+    commit()
+    click.echo(f"Campaign {campaign_id} started for {network}: {targeted} entries, "
+               f"{targeted - without} with an e-mail address; their messages are being "
+               f"prepared in the background.")

@@ -44,6 +44,8 @@ def configure(app: Flask, test_config: dict | None = None) -> None:
         INDEX_DIR=str(instance_path / "index"),
         # Entries not verified for this many days carry the "stale" badge.
         STALE_AFTER_DAYS=365,
+        # A verification campaign's personal links work this many days (SPEC section 11).
+        CONFIRM_DAYS=30,
         # Sessions end after this many minutes, whatever the activity...
         SESSION_MINUTES=480,
         # ...and after this many minutes without any request.
@@ -82,6 +84,29 @@ def configure(app: Flask, test_config: dict | None = None) -> None:
         MAIL_RETRY_SECONDS=60,
         # A message claimed for sending this long ago and not sent died with its process.
         MAIL_SENDING_TIMEOUT_SECONDS=600,
+        # Background jobs (services/jobs.py, on huey): with REDIS_URL, RedisHuey and
+        # `counterpart worker` processes; without, SqliteHuey in JOBS_FILE (empty:
+        # `jobs.sqlite3` in the instance folder) consumed by the web processes themselves
+        # (JOBS_EMBEDDED). JOBS_IMMEDIATE runs each job as it is queued (the tests).
+        REDIS_URL="",
+        JOBS_FILE="",
+        JOBS_QUEUE="counterpart",
+        JOBS_EMBEDDED=True,
+        JOBS_IMMEDIATE=False,
+        JOBS_POLL_SECONDS=1.0,
+        # A running job beats this often; one silent for JOB_STALLED_SECONDS died with its
+        # process and is queued again, at most JOB_MAX_ATTEMPTS runs in all.
+        JOB_HEARTBEAT_SECONDS=10.0,
+        JOB_STALLED_SECONDS=120.0,
+        JOB_MAX_ATTEMPTS=3,
+        # The daily purge (retention) is queued once a day, from this hour (UTC) on.
+        PURGE_HOUR=3,
+        # Retention (services/retention.py): sign-in attempts, mail bodies and addresses,
+        # notes of initial contacts (after the contact), imports checked but not confirmed.
+        LOGIN_ATTEMPT_DAYS=90,
+        MAIL_BODY_DAYS=30,
+        NOTE_RETENTION_DAYS=730,
+        IMPORT_PREVIEW_HOURS=24,
         # PostgreSQL: how long a new connection is retried while the server (re)starts, so
         # that a restart costs only the requests whose transaction it cut.
         DATABASE_WAIT_SECONDS=10.0,

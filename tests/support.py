@@ -117,6 +117,9 @@ TEST_CONFIG = {
     "USAGE_FLUSH_SECONDS": 0,
     "ACCESS_LOG_FLUSH_SECONDS": 0,
     "PASSWORD_HASHING": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+    # Each background job runs as it is queued, in the process that queued it (huey's
+    # immediate mode); tests/jobs runs real consumers.
+    "JOBS_IMMEDIATE": True,
 }
 
 

@@ -4,6 +4,7 @@ from directory.models.access_log import AccessLogEntry
 from directory.models.audit import AuditEntry
 from directory.models.change import Change, ChangeCounter
 from directory.models.contact_point import ContactPoint, Email, Membership, Phone
+from directory.models.freshness import Campaign, ConfirmationLink, OutdatedReport
 from directory.models.import_run import ImportRun
 from directory.models.initial_contact import DirectoryUse, InitialContact
 from directory.models.job import BackgroundJob
@@ -14,8 +15,9 @@ from directory.models.proposal import Proposal
 from directory.models.user import ApiToken, LoginAttempt, RecoveryCode, User, utcnow
 
 __all__ = [
-    "AccessLogEntry", "ApiToken", "AuditEntry", "BackgroundJob", "Change", "ChangeCounter",
-    "ContactPoint", "DirectoryUse", "Email", "ImportRun", "InitialContact", "LoginAttempt",
-    "Membership", "Network", "NetworkRole", "Organisation", "OutboxMessage", "Phone", "Proposal",
-    "RecoveryCode", "Specialism", "User", "utcnow",
+    "AccessLogEntry", "ApiToken", "AuditEntry", "BackgroundJob", "Campaign", "Change",
+    "ChangeCounter", "ConfirmationLink", "ContactPoint", "DirectoryUse", "Email", "ImportRun",
+    "InitialContact", "LoginAttempt", "Membership", "Network", "NetworkRole", "Organisation",
+    "OutboxMessage", "OutdatedReport", "Phone", "Proposal", "RecoveryCode", "Specialism",
+    "User", "utcnow",
 ]

@@ -30,6 +30,10 @@ ACTION_LABELS = {
     "contact_point.proposal_rejected": N_("Proposal rejected"),
     "contact_point.subject_report": N_("Subject report produced"),
     "contact_point.erased": N_("Person's data erased"),
+    "contact_point.confirmed_by_person": N_("Confirmed by the person (verification campaign)"),
+    "contact_point.reported": N_("Outdated details reported"),
+    "contact_point.report_resolved": N_("Report of outdated details resolved"),
+    "campaign.started": N_("Verification campaign started"),
     "initial_contact.logged": N_("Initial contact logged"),
     "initial_contact.established": N_("Contact marked established"),
     "initial_contact.voided": N_("Initial contact voided"),
@@ -60,6 +64,7 @@ ACTION_LABELS = {
     "network.updated": N_("Network changed"),
     "specialism.created": N_("Specialism created"),
     "specialism.updated": N_("Specialism changed"),
+    "retention.purged": N_("Old personal data removed (retention)"),
 }
 # Fields by the names the trail (and an import's change report) uses for them: the entry form's
 # labels, from the one field definition; `last_verified` is the importer's name for one.

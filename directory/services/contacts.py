@@ -251,6 +251,17 @@ def verify_contact_point(actor: User, contact_point_id: int, version: Any = None
     return get_contact_point(contact_point_id)
 
 
+def confirm_by_person(contact_point_id: int, label: str, campaign_id: int) -> None:
+    """The contact point themselves says their entry is right (a campaign's "Still
+    correct"): last verified today, audited as confirmed by the person."""
+    contact_point = get_contact_point(contact_point_id, for_update=True)
+    old = contact_point_json(contact_point)["last_verified_on"]
+    write_entries(None, [EntryWrite(contact_point.id,
+                                    {"last_verified_on": (old, date.today().isoformat())},
+                                    action="contact_point.confirmed_by_person",
+                                    note={"campaign": campaign_id})], actor_label=label)
+
+
 def _for_state_change(actor: User, contact_point_id: int, version: Any) -> ContactPoint:
     contact_point = get_contact_point(contact_point_id, for_update=True)
     require_maintain(actor, contact_point.network_slugs)

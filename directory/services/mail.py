@@ -179,13 +179,15 @@ def dispatch() -> None:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    if session.info.pop("mail_queued", False):
+    # A savepoint's release fires this too, inside a transaction that may still roll back.
+    if not session.in_nested_transaction() and session.info.pop("mail_queued", False):
         dispatch()
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
-    session.info.pop("mail_queued", None)
+    if not session.in_nested_transaction():
+        session.info.pop("mail_queued", None)
 
 
 # --- delivering ----------------------------------------------------------------------------------

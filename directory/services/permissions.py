@@ -81,3 +81,35 @@ def require_network(actor: User, network: str) -> None:
 def require_admin(actor: User) -> None:
     if actor.role != "admin":
         raise PermissionDenied(_("Only administrators may do this."))
+
+
+def require_campaign(actor: User | None, network: str) -> None:
+    """A verification campaign for `network` (SPEC section 11): its secretariat or an
+    administrator; None is the operator at the command line."""
+    if actor is None:
+        return
+    allowed = maintained_networks(actor)
+    if allowed is None:
+        return
+    if not allowed:
+        raise PermissionDenied(_("Only network secretariats and administrators run "
+                                 "verification campaigns."))
+    if network not in allowed:
+        raise PermissionDenied(_("You do not maintain the network '%(network)s'.",
+                                 network=network))
+
+
+def freshness_networks(actor: User) -> set[str] | None:
+    """The networks whose freshness the actor reads: those it maintains, every one (None)
+    for administrators and reporters; prosecutors read none."""
+    if actor.role == "reporter":
+        return None
+    allowed = maintained_networks(actor)
+    if allowed is not None and not allowed:
+        raise PermissionDenied(_("The freshness report is for network secretariats, "
+                                 "reporters and administrators."))
+    return allowed
+
+
+def can_read_freshness(actor: User) -> bool:
+    return actor.role in ("secretariat", "reporter", "admin")

@@ -11,7 +11,7 @@ import phonenumbers
 from babel.lists import format_list
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_date as babel_format_date
-from flask_babel import format_decimal, gettext
+from flask_babel import format_decimal, format_percent, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
@@ -221,6 +221,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda value: babel_format_date(value, "medium") if value else "",
                             "format_date")
     app.add_template_filter(lambda value: format_decimal(value), "format_number")
+    app.add_template_filter(lambda value: format_percent(value), "format_percent")
     app.add_template_filter(phone)
     app.add_template_filter(join_list)
     app.add_template_global(audit.action_label, "audit_action")

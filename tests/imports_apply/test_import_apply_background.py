@@ -16,7 +16,7 @@ from directory.extensions import db
 from directory.models import ImportRun, User, utcnow
 from directory.services import commit, users
 from directory.services import imports as import_service
-from directory.web.imports.routes import run_preview
+from directory.services.import_jobs import run_preview
 
 HEADER = ["Pays", "Nom", "Prénom", "Courriel"]
 
@@ -70,7 +70,7 @@ def test_a_check_whose_user_was_deactivated_fails_and_removes_the_file(app, make
         folder.mkdir(parents=True, exist_ok=True)
         waiting = folder / f"{run_id}.csv"
         waiting.write_bytes(listed.read_bytes())
-        run_preview(run_id, actor.id, waiting, {})
+        run_preview(run_id, actor.id, waiting)
         assert db.session.get(ImportRun, run_id).status == "failed"
     assert not waiting.exists() and not (folder / f"{run_id}.progress").exists()
     page = login_as("admin", locale="fr").get(f"/imports/{run_id}").get_data(as_text=True)

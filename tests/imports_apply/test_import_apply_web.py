@@ -1,6 +1,5 @@
 """The web import: upload → preview → confirm or cancel → report, and its downloads."""
 
-import json
 import re
 import threading
 import time
@@ -12,8 +11,8 @@ from sqlalchemy import select
 from support import csrf_token
 
 from directory.extensions import db
-from directory.models import ImportRun
-from directory.services import commit, users
+from directory.models import BackgroundJob, ImportRun, utcnow
+from directory.services import commit, import_jobs, jobs, users
 from directory.services import imports as import_service
 
 
@@ -181,11 +180,14 @@ def test_a_list_being_checked_shows_how_far_the_check_got(app, secretariat):
     with app.app_context():
         actor = users.find_user("emj.sec@users.example")
         run_id = import_service.start_run(actor, "emj", "big.csv", status="checking").id
+        # Its check job, running in another process, has reported how far it got.
+        running = BackgroundJob(name="imports.check", unique_key=f"import-check:{run_id}",
+                                arguments={}, status="running", phase="", done=0, total=0,
+                                attempts=1, started_at=utcnow(), heartbeat_at=utcnow())
+        db.session.add(running)
         commit()
-    folder = Path(app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{run_id}.progress").write_text(
-        json.dumps({"phase": "compare", "done": 500, "total": 2000}))
+        jobs.huey_of(app).put(f"progress:{running.id}",
+                              {"phase": "compare", "done": 500, "total": 2000})
     page = secretariat.get(f"/imports/{run_id}").get_data(as_text=True)
     assert "Checking the list: nothing has been written yet." in page
     assert "Comparing with the directory: 500 of 2,000 rows" in page
@@ -196,9 +198,13 @@ def test_a_list_being_checked_shows_how_far_the_check_got(app, secretariat):
 
 
 def test_an_unusable_file_checked_in_the_background_is_refused_on_its_report(app, secretariat):
-    app.config["IMPORT_PREVIEW_WAIT_SECONDS"] = 0
-    run_id = run_id_of(upload(secretariat, DATA / "README.md"))
-    finish(run_id)
+    with app.app_context():
+        actor = users.find_user("emj.sec@users.example")
+        run_id = import_service.start_run(actor, "emj", "README.md", status="checking").id
+        commit()
+        waiting = import_jobs.folder() / f"{run_id}.txt"
+        waiting.write_bytes((DATA / "README.md").read_bytes())
+        import_jobs.check(run_id, actor.id, str(waiting))
     page = secretariat.get(f"/imports/{run_id}").get_data(as_text=True)
     assert "Refused: nothing was written." in page and "README.md" in page
     assert not list((Path(app.instance_path) / "imports").glob(f"{run_id}.*"))

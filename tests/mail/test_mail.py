@@ -243,3 +243,16 @@ def test_the_command_line_sends_a_test_message(app, runner, smtp_server):
     assert result.exit_code == 1 and "unreachable" in result.output
     result = runner.invoke(args=["mail-test", "not an address"])
     assert result.exit_code == 2 and "not one e-mail address" in result.output
+
+
+def test_a_savepoint_inside_the_transaction_neither_sends_nor_forgets(app, outbox):
+    with app.app_context():
+        mail.queue("amina@prosecution.example", "test", {})
+        with db.session.begin_nested():  # released: the transaction goes on
+            mail.queue("luc@prosecution.example", "test", {})
+        assert eml_files(app) == []  # not sent while the transaction goes on
+        savepoint = db.session.begin_nested()
+        savepoint.rollback()  # rolled back: the messages queued before it stay
+        commit()
+    assert [row.status for row in outbox()] == ["sent", "sent"]
+    assert len(eml_files(app)) == 2

@@ -2,7 +2,7 @@
 names erased entries
 
 Revision ID: 0009_personal_data
-Revises: 0007_jobs_mail
+Revises: 0008_freshness
 Create Date: 2026-12-03 11:30:00.000000
 
 - `initial_contact.contact_point_id` becomes nullable: an erased person's events stay (their
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0009_personal_data'
-down_revision = '0007_jobs_mail'  # 0006_accounts before feat/jobs-mail merged
+down_revision = '0008_freshness'  # 0006_accounts before feat/jobs-mail and feat/freshness merged
 branch_labels = None
 depends_on = None
 

@@ -94,6 +94,9 @@ PROPOSED = _response("Proposed to the secretariats of the entry's other networks
 EVENT = {"$ref": "#/components/schemas/ContactEvent"}
 ACCESS_LOG = {"$ref": "#/components/schemas/AccessLog"}
 FILTERS = ("country", "network", "specialism", "language", "kind")
+REPORT = {"$ref": "#/components/schemas/OutdatedReport"}
+CAMPAIGN = {"$ref": "#/components/schemas/Campaign"}
+REPORT_REASONS = ["wrong-phone", "wrong-email", "left-post", "other"]
 
 
 def openapi_document() -> dict[str, Any]:
@@ -263,6 +266,67 @@ def openapi_document() -> dict[str, Any]:
                 "parameters": _query("page"),
                 "responses": {"200": _response("A page of reads", ACCESS_LOG),
                               **_errors(400, 401, 403, 404)}}},
+            "/contact-points/{id}/reports": {"parameters": ID, "post": {
+                "summary": "Report the entry's outdated details (anyone signed in)",
+                "description": "The same reason reported again by the same user while the "
+                               "report is open answers 200 with that report.",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["reason"], "properties": {
+                        "reason": {"enum": REPORT_REASONS},
+                        "note": {"type": ["string", "null"], "maxLength": 500}}}}}},
+                "responses": {"201": _response("Reported", REPORT),
+                              "200": _response("Already reported, still open", REPORT),
+                              **_errors(400, 401, 404, 409, 422)}}},
+            "/reports": {"get": {
+                "summary": "Reports about entries of the networks the reader maintains",
+                "parameters": [
+                    {"name": "status", "in": "query", "required": False,
+                     "schema": {"enum": ["open", "resolved", "all"], "default": "open"}},
+                    {"name": "network", "in": "query", "required": False,
+                     "schema": {"type": "string"}}],
+                "responses": {"200": _response("Reports", {
+                    "type": "object", "properties": {
+                        "results": {"type": "array", "items": REPORT}}}),
+                    **_errors(401, 403, 422)}}},
+            "/reports/{id}/resolve": {"parameters": ID, "post": {
+                "summary": "Resolve a report, saying how",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["resolution"], "properties": {
+                        "resolution": {"enum": ["corrected", "confirmed", "archived"]}}}}}},
+                "responses": {"200": _response("Resolved", REPORT),
+                              **_errors(400, 401, 404, 409, 422)}}},
+            "/campaigns": {"post": {
+                "summary": "Start a verification campaign for a network",
+                "description": "Secretariats for their own networks, administrators for any. "
+                               "Answers 202 at once: the personal links and their messages "
+                               "are prepared in the background (`status` queued, sending, "
+                               "sent); follow the counts at the `Location`.",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["network"], "properties": {
+                        "network": {"type": "string"},
+                        "only_stale": {"type": "boolean", "default": False}}}}}},
+                "responses": {"202": _response("Started", CAMPAIGN),
+                              **_errors(400, 401, 403, 422)}}},
+            "/campaigns/{id}": {"parameters": ID, "get": {
+                "summary": "A verification campaign and its counts",
+                "responses": {"200": _response("The campaign", CAMPAIGN),
+                              **_errors(401, 404)}}},
+            "/freshness": {"get": {
+                "summary": "The freshness report: per network the reader maintains (every "
+                           "one for administrators and reporters)",
+                "responses": {"200": _response("Per network", {
+                    "type": "object", "properties": {"networks": {"type": "array", "items": {
+                        "type": "object", "properties": {
+                            "network": {"type": "string"}, "label": {"type": "string"},
+                            "active": {"type": "integer"},
+                            "verified_12m": {"type": "integer"},
+                            "verified_12m_share": {"type": ["number", "null"]},
+                            "never_verified": {"type": "integer"},
+                            "median_days_since_verification": {"type": ["number", "null"]},
+                            "open_reports": {"type": "integer"},
+                            "pending_proposals": {"type": "integer"},
+                            "last_campaign": {"oneOf": [CAMPAIGN, {"type": "null"}]}}}}}}),
+                    **_errors(401, 403)}}},
             "/proposals": {"get": {
                 "summary": "Proposals the reader made or may decide, the newest first",
                 "parameters": [
@@ -414,6 +478,32 @@ def openapi_document() -> dict[str, Any]:
                     "decided_by": {"type": ["string", "null"]},
                     "decided_at": {"type": ["string", "null"], "format": "date-time"},
                     "reason": {"type": ["string", "null"]}}},
+                "OutdatedReport": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "contact_point_id": {"type": "integer"},
+                    "reason": {"enum": REPORT_REASONS}, "note": {"type": ["string", "null"]},
+                    "reported_by": {"type": "string"},
+                    "created_at": {"type": "string", "format": "date-time"},
+                    "status": {"enum": ["open", "resolved"]},
+                    "resolution": {"enum": ["corrected", "confirmed", "archived", None]},
+                    "resolved_by": {"type": ["string", "null"]},
+                    "resolved_at": {"type": ["string", "null"], "format": "date-time"}}},
+                "Campaign": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "network": {"type": "string"},
+                    "only_stale": {"type": "boolean"},
+                    "status": {"enum": ["queued", "sending", "sent"]},
+                    "started_by": {"type": "string"},
+                    "created_at": {"type": "string", "format": "date-time"},
+                    "finished_at": {"type": ["string", "null"], "format": "date-time"},
+                    "reminded_at": {"type": ["string", "null"], "format": "date-time"},
+                    "targeted": {"type": "integer",
+                                 "description": "entries aimed at, with or without e-mail"},
+                    "without_email": {"type": "integer"},
+                    "sent": {"type": "integer", "description": "personal links sent"},
+                    "confirmed": {"type": "integer"}, "corrected": {"type": "integer"},
+                    "left": {"type": "integer"}, "no_answer": {"type": "integer"},
+                    "failed": {"type": "integer", "description": "deliveries given up"},
+                    "waiting": {"type": "integer",
+                                "description": "messages not yet delivered"}}},
                 "SearchPage": {"type": "object", "properties": {
                     "total": {"type": "integer"}, "page": {"type": "integer"},
                     "per_page": {"type": "integer"},

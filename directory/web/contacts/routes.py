@@ -27,6 +27,7 @@ from directory.services import (
     contact_queries,
     contacts,
     networks,
+    outdated_reports,
     permissions,
     personal_data,
     proposals,
@@ -87,6 +88,7 @@ def view(contact_point_id: int):
     history = contact_queries.entry_history(contact_point)
     pending = [(proposal, proposals.may_decide(_actor(), proposal))
                for proposal in proposals.pending_on_entry(_actor(), contact_point)]
+    reports = outdated_reports.open_on_entry(_actor(), contact_point)
     usage.count("view", contact_point.network_slugs)
     reads.note("page", [contact_point.id])
     commit()
@@ -95,7 +97,7 @@ def view(contact_point_id: int):
         stale=contact_queries.is_stale(contact_point),
         may_edit=contact_queries.may_edit(_actor(), contact_point),
         may_log=permissions.can_log_contacts(_actor()), history=history, pending=pending,
-        action_form=FlaskForm())
+        reports=reports, action_form=FlaskForm())
 
 
 def _save(form: ContactPointForm, networks: list[Network], contact_point: ContactPoint | None):

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from directory.services import commit, contact_queries, proposals, rollback
+from directory.services import commit, contact_queries, outdated_reports, proposals, rollback
 from directory.services.errors import Conflict, ValidationFailed
 
 blueprint = Blueprint("proposals", __name__, url_prefix="/proposals")
@@ -23,6 +23,7 @@ def queue():
     network = request.args.get("network") or None
     actor = _actor()
     return render_template("proposals/queue.html", queue=proposals.queue(actor, network),
+                           reports=outdated_reports.queue(actor, network),
                            networks=contact_queries.networks_of(actor), network=network,
                            action_form=FlaskForm())
 
