@@ -36,6 +36,7 @@ from directory.models import (
     AccessLogEntry,
     AuditEntry,
     BackgroundJob,
+    ConfirmationLink,
     Change,
     ContactPoint,
     Email,
@@ -43,6 +44,7 @@ from directory.models import (
     InitialContact,
     Membership,
     OutboxMessage,
+    OutdatedReport,
     Phone,
     Proposal,
     User,
@@ -56,6 +58,7 @@ from directory.services import (
     contact_json,
     events,
     mail,
+    outdated_reports,
     proposals,
 )
 from directory.services.contact_queries import get_contact_point
@@ -199,6 +202,36 @@ def _report_proposals(subject: Subject) -> list[dict[str, Any]]:
 def _erase_proposals(subject: Subject) -> int:
     return db.session.execute(delete(Proposal).where(Proposal.contact_point_id == subject.id)
                               .execution_options(synchronize_session=False)).rowcount
+
+
+def _report_reports(subject: Subject) -> list[dict[str, Any]]:
+    """Reports of outdated details about the person (SPEC section 11)."""
+    return [outdated_reports.report_json(row) for row in db.session.scalars(
+        select(OutdatedReport).where(OutdatedReport.contact_point_id == subject.id)
+        .order_by(OutdatedReport.id))]
+
+
+def _erase_reports(subject: Subject) -> int:
+    return db.session.execute(delete(OutdatedReport).where(
+        OutdatedReport.contact_point_id == subject.id)
+        .execution_options(synchronize_session=False)).rowcount
+
+
+def _report_confirmation_links(subject: Subject) -> list[dict[str, Any]]:
+    """The personal links verification campaigns sent the person, and their answers (the
+    tokens themselves are stored only as digests, and are not shown)."""
+    return [{"campaign_id": row.campaign_id, "created_at": _iso(row.created_at),
+             "expires_at": _iso(row.expires_at), "sent_at": _iso(row.sent_at),
+             "reminded_at": _iso(row.reminded_at), "answer": row.answer,
+             "answered_at": _iso(row.answered_at), "locale": row.locale}
+            for row in db.session.scalars(select(ConfirmationLink).where(
+                ConfirmationLink.contact_point_id == subject.id).order_by(ConfirmationLink.id))]
+
+
+def _erase_confirmation_links(subject: Subject) -> int:
+    return db.session.execute(delete(ConfirmationLink).where(
+        ConfirmationLink.contact_point_id == subject.id)
+        .execution_options(synchronize_session=False)).rowcount
 
 
 def _report_events(subject: Subject) -> list[dict[str, Any]]:
@@ -430,6 +463,9 @@ def _checkpoint() -> None:
 # database. Add a place here for every new table that stores something about a person.
 ADDRESS_BOOK: list[Place] = [
     Place("history", (), _report_history, _erase_history),
+    Place("reports", ("outdated_report.contact_point_id",), _report_reports, _erase_reports),
+    Place("confirmation_links", ("confirmation_link.contact_point_id",),
+          _report_confirmation_links, _erase_confirmation_links),
     Place("proposals", ("proposal.contact_point_id",), _report_proposals, _erase_proposals),
     Place("events", ("initial_contact.contact_point_id",), _report_events, _erase_events),
     Place("access_log", ("access_log.contact_point_id",), _report_access_log, _erase_access_log),

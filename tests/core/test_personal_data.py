@@ -49,6 +49,9 @@ def everything_about(app, make, api) -> tuple[int, int, object, object]:
     secretariat = api("secretariat", networks=["emj"])
     proposed = secretariat.patch(f"/api/v1/contact-points/{entry}", json={"city": "Tanger"})
     assert proposed.status_code == 202, proposed.json
+    reported = prosecutor.post(f"/api/v1/contact-points/{entry}/reports",
+                               json={"reason": "wrong-phone", "note": "The number rings out"})
+    assert reported.status_code in (200, 201), reported.json
     with app.app_context():  # a mail to them, through the real outbox (an .eml file)
         mail.queue(PERSON, "test", {}, contact_point_id=entry)
         mail.queue(OTHER, "test", {}, contact_point_id=kept)
@@ -81,6 +84,7 @@ def test_the_subject_report_holds_everything_about_the_person(app, make, api, ru
     assert [row["action"] for row in report["history"]][:1] == ["contact_point.created"]
     assert [proposal["changes"]["city"]["to"] for proposal in report["proposals"]] == ["Tanger"]
     assert [item["id"] for item in report["events"]] == [event["id"]]
+    assert [item["reason"] for item in report["reports"]] == ["wrong-phone"]
     assert report["events"][0]["note"].startswith("Wrote to")
     assert {row["how"] for row in report["access_log"]} >= {"api"}
     assert [(item["to"], item["status"]) for item in report["mails"]] == [(PERSON, "sent")]
