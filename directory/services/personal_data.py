@@ -356,8 +356,10 @@ def _erase_changes(subject: Subject) -> int:
 # --- outside the database: import files and the search index -----------------------------------
 
 def import_folder() -> Path:
-    """Where uploaded lists and their change reports wait (web/imports/routes.py)."""
-    return Path(current_app.instance_path) / "imports"
+    """Where uploaded lists and their change reports wait (services/import_jobs.py)."""
+    from directory.services import import_jobs
+
+    return import_jobs.folder()
 
 
 def _file_text(path: Path) -> str:
