@@ -7,3 +7,6 @@ from directory import create_app
 
 app = create_app()
 app.instance_path = os.environ["COUNTERPART_BROWSER_INSTANCE"]
+# create_app made the default instance folder, not this one: the background jobs keep their
+# lock file (and the uploads wait) here.
+os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
