@@ -27,7 +27,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext, ngettext
 from sqlalchemy import String, cast, delete, or_, select, update
 
@@ -36,8 +35,8 @@ from directory.models import (
     AccessLogEntry,
     AuditEntry,
     BackgroundJob,
-    ConfirmationLink,
     Change,
+    ConfirmationLink,
     ContactPoint,
     Email,
     ImportRun,
