@@ -38,6 +38,7 @@ bench: install
 	$(BIN)/python benchmarks/indicators.py
 	$(BIN)/python benchmarks/index_bench.py --sizes 10000 100000
 	$(BIN)/python benchmarks/access_log.py
+	$(BIN)/python benchmarks/mail.py
 
 ## Extract the interface's texts and merge them into the French and Arabic catalogues.
 translations: install

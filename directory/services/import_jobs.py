@@ -19,7 +19,7 @@ from datetime import UTC
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from directory.extensions import READ_ONLY, db
 from directory.models import ImportRun, User, utcnow
@@ -204,10 +204,10 @@ def wait_for_check(run_id: int, seconds: float) -> ImportRun:
     while True:
         db.session.commit()  # each look is a transaction of its own, reading only
         db.session.connection(execution_options=READ_ONLY)
-        run = db.session.get_one(ImportRun, run_id)
-        db.session.refresh(run)
-        if run.status != "checking" or time.monotonic() >= deadline:
-            return run
+        status = db.session.scalar(select(ImportRun.status).where(ImportRun.id == run_id))
+        db.session.commit()
+        if status != "checking" or time.monotonic() >= deadline:
+            return db.session.get_one(ImportRun, run_id)
         time.sleep(0.1)
 
 

@@ -112,9 +112,10 @@ def _after_rollback(session: Session) -> None:
 def hand_over(job_ids: list[int]) -> None:
     """Give committed jobs to huey; a failure leaves them queued for the tick to find."""
     try:
-        runner = _extension().run_task
+        extension = _extension()
         for job_id in job_ids:
-            runner(job_id)
+            extension.run_task(job_id)
+        extension.wake()
     except Exception:  # noqa: BLE001 - the rows are queued; the next tick hands them over
         log.exception("Jobs %s could not be handed to the queue; the next tick will", job_ids)
 
@@ -332,13 +333,18 @@ def tick() -> None:
 
 
 def _daily() -> None:
+    from sqlalchemy.exc import IntegrityError
+
     now = utcnow()
     if now.hour < int(current_app.config["PURGE_HOUR"]):
         return
-    enqueue("retention.purge", unique_key=f"purge:{now.date().isoformat()}")
-    # A verification campaign's one reminder, 14 days on (services/campaigns.py).
-    enqueue("campaigns.send_reminders", unique_key=f"reminders:{now.date().isoformat()}")
-    db.session.commit()
+    try:
+        enqueue("retention.purge", unique_key=f"purge:{now.date().isoformat()}")
+        # A verification campaign's one reminder, 14 days on (services/campaigns.py).
+        enqueue("campaigns.send_reminders", unique_key=f"reminders:{now.date().isoformat()}")
+        db.session.commit()
+    except IntegrityError:  # another consumer queued today's at the same moment
+        db.session.rollback()
 
 
 # --- huey, per application --------------------------------------------------------------------
@@ -358,6 +364,11 @@ class Extension:
             self._in_app(tick))
         self.embedded: EmbeddedConsumer | None = None
         self.lock = threading.Lock()
+
+    def wake(self) -> None:
+        """A task was queued: this process's consumer, if it has one, looks at once."""
+        if self.embedded is not None:
+            self.embedded.wakeup.set()
 
     def _in_app(self, function: Callable[..., Any]) -> Callable[..., Any]:
         app = self.app
@@ -446,11 +457,12 @@ class EmbeddedConsumer(threading.Thread):
         self.app = app
         self.huey = huey_of(app)
         self.stopped = threading.Event()
+        self.wakeup = threading.Event()
         self.lock_path = jobs_file(app).with_suffix(".lock")
         self.idle = float(app.config["JOBS_POLL_SECONDS"])
 
     def run(self) -> None:
-        handle = open(self.lock_path, "a+")  # noqa: SIM115 - held for the thread's life
+        handle = os.fdopen(os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600), "r+")
         try:
             while not self.stopped.is_set():
                 try:
@@ -479,7 +491,8 @@ class EmbeddedConsumer(threading.Thread):
                         self.huey.enqueue(task)
                 task = self.huey.dequeue()
                 if task is None:
-                    self.stopped.wait(self.idle)
+                    self.wakeup.wait(self.idle)
+                    self.wakeup.clear()
                     continue
                 self.huey.execute(task, now)
             except Exception:  # noqa: BLE001 - the loop goes on; the task's job is marked
@@ -488,6 +501,7 @@ class EmbeddedConsumer(threading.Thread):
 
     def stop(self) -> None:
         self.stopped.set()
+        self.wakeup.set()
 
 
 def start_embedded(app: Flask) -> EmbeddedConsumer | None:
@@ -510,4 +524,6 @@ def run_worker(app: Flask, workers: int = 1) -> None:
                                             periodic=True, initial_delay=0.1, backoff=1.15,
                                             max_delay=float(app.config["JOBS_POLL_SECONDS"]),
                                             check_worker_health=True)
+    # At once, not at the next minute: what a dead worker left is taken up on start.
+    app.extensions[EXTENSION].tick()
     consumer.run()

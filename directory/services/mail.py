@@ -38,7 +38,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import Row, and_, event, func, select, update
+from sqlalchemy import Row, and_, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from directory import vocabulary
@@ -71,7 +71,8 @@ def queue(recipient: str, template: str, context: dict, locale: str | None = Non
           contact_point_id: int | None = None, campaign_id: int | None = None) -> OutboxMessage:
     """Render `mail/<template>.txt` and `.html` in `locale` (en when None or unknown) and
     store the message in the outbox, in the caller's transaction (flushed, not committed).
-    It is delivered once that transaction commits."""
+    It is delivered once that transaction commits. Raises ValueError when `recipient` is not
+    one address (the caller validates addresses; this is the last guard against headers)."""
     recipient = recipient.strip()
     if not recipient or "@" not in recipient or any(c in recipient for c in "\r\n<>,;"):
         raise ValueError(f"not one e-mail address: {recipient!r}")
@@ -437,6 +438,26 @@ def _describe(error: BaseException) -> str:
 
 
 # --- for admins and the pages that count deliveries ---------------------------------------------
+
+def erase(contact_point_id: int | None = None, recipient: str | None = None) -> int:
+    """Remove a person's messages from the outbox, with their `.eml` copies (for the erasure
+    of a person: by their entry, or by an address, matched by its hash). Flushes; returns
+    how many rows went."""
+    conditions = []
+    if contact_point_id is not None:
+        conditions.append(OutboxMessage.contact_point_id == contact_point_id)
+    if recipient:
+        conditions.append(OutboxMessage.recipient_hash == recipient_hash(recipient))
+    if not conditions:
+        return 0
+    rows = list(db.session.scalars(select(OutboxMessage).where(or_(*conditions))))
+    transport = FileTransport(mail_dir())
+    for row in rows:
+        transport.path(row.message_id).unlink(missing_ok=True)
+        db.session.delete(row)
+    db.session.flush()
+    return len(rows)
+
 
 def message_status(message_id: int) -> OutboxMessage:
     """One message's row as stored now (after a delivery made outside this session)."""

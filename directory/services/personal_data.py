@@ -315,13 +315,13 @@ def _report_mails(subject: Subject) -> list[dict[str, Any]]:
 
 
 def _erase_mails(subject: Subject) -> int:
-    """The outbox rows go, queued ones included (nothing more is sent to the person); their
-    .eml files follow after the commit (`_erase_mail_files`)."""
-    ids = list(db.session.scalars(_mail_query(subject).with_only_columns(OutboxMessage.id)))
-    if not ids:
-        return 0
-    return db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                              .execution_options(synchronize_session=False)).rowcount
+    """The outbox rows go, queued ones included (nothing more is sent to the person), with
+    their .eml copies (mail.erase); any other .eml file naming them follows after the commit
+    (`_erase_mail_files`)."""
+    done = mail.erase(contact_point_id=subject.id)
+    for address in subject.emails:
+        done += mail.erase(recipient=address)
+    return done
 
 
 def _jobs_quoting(subject: Subject) -> list[BackgroundJob]:

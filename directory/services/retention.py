@@ -3,7 +3,7 @@ the daily job (services/jobs.py queues `retention.purge` once a day).
 
 - sign-in attempts: 90 days (LOGIN_ATTEMPT_DAYS);
 - the access log: ACCESS_LOG_DAYS (365);
-- mail: 30 days after it was sent or given up (MAIL_BODY_DAYS), a message keeps its status,
+- mail: 30 days after it was queued (MAIL_BODY_DAYS), a sent or given-up message keeps its status,
   dates, template and the hash of its recipient; its address, subject and bodies are dropped,
   and its `.eml` copy in the mail folder is deleted;
 - notes of initial contacts (events): NOTE_RETENTION_DAYS (730) after the contact, the note is

@@ -5,8 +5,7 @@ import os
 
 from directory import create_app
 
+# Before the app is made: the job queue's file is placed in it then.
+os.environ["COUNTERPART_INSTANCE_PATH"] = os.environ["COUNTERPART_BROWSER_INSTANCE"]
 app = create_app()
 app.instance_path = os.environ["COUNTERPART_BROWSER_INSTANCE"]
-# create_app made the default instance folder, not this one: the background jobs keep their
-# lock file (and the uploads wait) here.
-os.makedirs(app.instance_path, mode=0o700, exist_ok=True)

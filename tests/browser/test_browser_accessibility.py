@@ -36,6 +36,9 @@ PAGES = {
     "erase": "/contact-points/{gharbi}/erase",
     "forgot-password": "/password/forgot",
     "expired-reset-link": "/password/reset/expired-or-forged",
+    "freshness": "/freshness",
+    "freshness-network": "/freshness/networks/emj",
+    "report-outdated": "/contact-points/{lahlou}/report",
 }
 
 

@@ -199,3 +199,18 @@ def test_the_token_is_stored_only_as_a_digest(app, mailed):
             db.select(ConfirmationLink))}
     assert not set(tokens.values()) & stored
     assert all(re.fullmatch(r"[0-9a-f]{64}", value) for value in stored)
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_confirmation_pages_speak_the_browsers_language(app, mailed, language):
+    _, tokens, _ = mailed
+    token = tokens["stale@justice.example"]
+    visitor = app.test_client()
+    headers = {"Accept-Language": language}
+    for path in (f"/confirm/{token}", f"/confirm/{token}/correct"):
+        page = visitor.get(path, headers=headers).get_data(as_text=True)
+        assert re.search(r"<html[^>]*>", page).group(0) == (
+            f'<html lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}">')
+        for english in ("Still correct", "Correct my details", "Your entry in the directory",
+                        "Send my corrections"):
+            assert english not in page

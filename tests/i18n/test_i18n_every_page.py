@@ -15,7 +15,9 @@ PAGES = [
     "/contact-points/{entry}/log-contact", "/my-contacts", "/reports/indicators",
     "/admin/users", "/admin/users/new", "/admin/networks", "/admin/networks/emj",
     "/admin/specialisms", "/admin/specialisms/thb", "/account", "/imports",
-    "/contact-points/999999", "/contact-points/{entry}/erase", "/password/forgot",
+    "/contact-points/999999", "/freshness", "/freshness/networks/emj",
+    "/contact-points/{entry}/report", "/proposals", "/contact-points/{entry}/erase",
+    "/password/forgot",
 ]
 
 

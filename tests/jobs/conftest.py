@@ -6,11 +6,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
+from jobs_support import wait_until  # noqa: F401 - the tests import it from here too
 from sqlalchemy import select
 from support import close_app, make_app, stop_process
 
@@ -101,18 +101,6 @@ def worker_process(app, database_url, tmp_path):
     for process, log in started:
         stop_process(process)
         log.close()
-
-
-def wait_until(condition, what: str, seconds: float = 90, log_path: str | None = None):
-    """Poll `condition` until it holds; fail naming `what` (and the worker's log)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    details = Path(log_path).read_text()[-3000:] if log_path else ""
-    pytest.fail(f"{what}: not within {seconds} s.\n{details}")
 
 
 @pytest.fixture

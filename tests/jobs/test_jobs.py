@@ -10,7 +10,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from conftest import wait_until
+from jobs_support import wait_until
 from samples import SAMPLES
 from sqlalchemy import update
 
@@ -44,6 +44,10 @@ def queue_import_check(process, make) -> int:
         return run.id
 
 
+def check_job(job_rows) -> BackgroundJob | None:
+    return next((row for row in job_rows() if row.name == "imports.check"), None)
+
+
 def run_status(app, run_id: int) -> str:
     with app.app_context():
         return db.session.get(ImportRun, run_id).status
@@ -65,6 +69,7 @@ def test_a_job_queued_by_a_process_that_ended_is_run_by_a_worker_process(
     worker = worker_process(config)
     wait_until(lambda: run_status(app, run_id) == "previewed", "the worker checks the list",
                log_path=worker.log_path)
+    wait_until(lambda: check_job(job_rows).status == "done", "the job is recorded as done")
     [done] = [row for row in job_rows() if row.name == "imports.check"]
     assert done.status == "done" and done.attempts == 1 and done.finished_at is not None
     with app.app_context():
@@ -88,6 +93,7 @@ def test_two_workers_on_redis_run_a_job_handed_to_both_once(
     first, second = worker_process(config), worker_process(config)
     wait_until(lambda: run_status(app, run_id) == "previewed", "a worker checks the list",
                log_path=first.log_path)
+    wait_until(lambda: check_job(job_rows).status == "done", "the job is recorded as done")
     wait_until(lambda: jobs.huey_of(queuing).pending_count() == 0,
                "the workers take every copy of the task")
     [done] = [row for row in job_rows() if row.name == "imports.check"]
@@ -247,3 +253,64 @@ def test_mail_is_delivered_by_the_worker_not_by_the_process_that_queued_it(
     [eml] = outbox.glob("*.eml")
     message = message_from_bytes(eml.read_bytes(), policy=policy.default)
     assert '<html lang="ar" dir="rtl">' in message.get_body(("html",)).get_content()
+
+
+def big_list(path: Path, rows: int) -> Path:
+    """The EMJ sample's first row, `rows` times over as different people."""
+    header, first = SAMPLES["emj"].read_text(encoding="utf-8-sig").splitlines()[:2]
+    cells = first.split(";")
+    lines = [header]
+    for number in range(rows):
+        cells[0], cells[2] = f"EMJ-{100000 + number}", f"Bennani{number}"
+        cells[8] = f"person{number}@justice.ma.example"
+        lines.append(";".join(cells))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_check_whose_worker_was_killed_is_finished_by_another_worker(
+        app, make, other_process, worker_process, queue_config, job_rows, tmp_path,
+        database_url):
+    """A real death: the first worker is killed (SIGKILL) in the middle of a check; a
+    worker started afterwards finds the job silent and runs it again, once."""
+    import sqlite3
+    import time
+
+    config = queue_config(JOB_HEARTBEAT_SECONDS=0.5, JOB_STALLED_SECONDS=3)
+    queuing = other_process(**config)
+    _, email = make.user("secretariat", networks=("emj",))
+    with queuing.app_context():
+        actor = users.find_user(email)
+        run = import_service.start_run(actor, "emj", "big.csv", status="checking")
+        db.session.flush()
+        path = big_list(import_jobs.folder() / f"{run.id}.csv", 5000)
+        import_jobs.queue_check(run, actor, path)
+        commit()
+        run_id = run.id
+
+    first = worker_process(config)
+    wait_until(lambda: check_job(job_rows).status == "running", "the first worker starts the check",
+               log_path=first.log_path)
+    writer = None
+    if database_url.startswith("sqlite:///"):
+        # Hold the database's one writer: the check cannot record its outcome, so it is
+        # surely in the middle when its worker is killed.
+        writer = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=30,
+                                 isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")
+    first.kill()
+    first.wait(10)
+    if writer is not None:
+        writer.rollback()
+        writer.close()
+    assert check_job(job_rows).status == "running" and run_status(app, run_id) == "checking"
+    killed = time.monotonic()
+    wait_until(lambda: time.monotonic() - killed > 4, "its heartbeat goes silent")
+    second = worker_process(config)
+    wait_until(lambda: run_status(app, run_id) == "previewed", "the second worker checks it",
+               seconds=180, log_path=second.log_path)
+    wait_until(lambda: check_job(job_rows).status == "done", "the job is recorded as done")
+    job = check_job(job_rows)
+    assert job.status == "done" and job.attempts == 2
+    with app.app_context():
+        assert db.session.get(ImportRun, run_id).counts["created"] == 5000

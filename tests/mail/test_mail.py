@@ -256,3 +256,19 @@ def test_a_savepoint_inside_the_transaction_neither_sends_nor_forgets(app, outbo
         commit()
     assert [row.status for row in outbox()] == ["sent", "sent"]
     assert len(eml_files(app)) == 2
+
+
+def test_a_persons_messages_are_erased_with_their_files(app, outbox, make):
+    entry = make.entry()
+    with app.app_context():
+        mail.queue("amina@prosecution.example", "test", {}, contact_point_id=entry)
+        mail.queue("Amina@Prosecution.example", "test", {})
+        mail.queue("luc@prosecution.example", "test", {})
+        commit()
+    assert len(eml_files(app)) == 3
+    with app.app_context():
+        assert mail.erase(contact_point_id=entry, recipient="amina@prosecution.example") == 2
+        commit()
+    assert [row.recipient for row in outbox()] == ["luc@prosecution.example"]
+    [left] = eml_files(app)
+    assert "luc@prosecution.example" in left.read_text()
