@@ -92,6 +92,9 @@ def _enable_sqlite_pragmas(engine: Engine) -> None:
         # commit; only a power cut can lose the last transactions.
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=10000")
+        # Deleted content is overwritten with zeros, so that an erased person's data cannot be
+        # read back from the file's free pages (SPEC section 13, services/personal_data.py).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -79,7 +79,7 @@ def service_command(function: Callable) -> Callable:
 def register_commands(app: Flask) -> None:
     for command in (init_db, create_user, create_token, revoke_token, reindex, demo_data,
                     quickstart, indicators, import_list, export, backup, restore, mail_test,
-                    worker, purge, campaign):
+                    worker, purge, campaign, subject_report, erase):
         app.cli.add_command(command)
 
 
@@ -449,6 +449,47 @@ def restore(file) -> None:
 
     outcome = backups.restore(Path(file))
     click.echo(f"Restored {outcome.path} ({outcome.entries} entries); search index rebuilt.")
+
+
+@command("subject-report")
+@click.argument("contact_point_id", metavar="ID", type=click.IntRange(1))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The file to write (JSON).")
+@with_appcontext
+@service_command
+def subject_report(contact_point_id, output) -> None:
+    """Everything the directory holds about one person, as JSON (SPEC section 13)."""
+    import os
+
+    from directory.services import commit, personal_data
+
+    report = personal_data.subject_report(None, contact_point_id)
+    text = personal_data.report_text(report)
+    # Personal data: readable by its owner only.
+    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    commit()
+    click.echo(f"Wrote the subject report of entry {contact_point_id} to {output}.")
+
+
+@command("erase")
+@click.argument("contact_point_id", metavar="ID", type=click.IntRange(1))
+@click.option("--reason", required=True, help="Why this person's data is erased (audited).")
+@with_appcontext
+@service_command
+def erase(contact_point_id, reason) -> None:
+    """Erase everything the directory holds about one person (SPEC section 13)."""
+    from directory.services import commit, personal_data
+
+    erasure = personal_data.erase(None, contact_point_id, reason)
+    commit()
+    personal_data.finish(erasure)
+    done = ", ".join(f"{place} {count}" for place, count in erasure.counts.items() if count)
+    click.echo(f"Erased entry {contact_point_id} ({done}).")
+    if erasure.unfinished:
+        fail(f"the database is erased, but not yet: {', '.join(erasure.unfinished)} (see the "
+             "log; run `counterpart reindex` for the search index, or erase again the files).")
 
 
 @command("campaign")

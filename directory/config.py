@@ -62,6 +62,8 @@ def configure(app: Flask, test_config: dict | None = None) -> None:
         # Failures for unknown accounts from one address (IPv6: one /64) in the window.
         LOGIN_FAILURES_PER_ADDRESS=20,
         LOGIN_WINDOW_MINUTES=15,
+        # An invitation mailed to a new user lets them choose their password this many days.
+        INVITATION_DAYS=7,
         # Reads of entries are kept this many days in the access log.
         ACCESS_LOG_DAYS=365,
         # Reads wait in memory at most this many seconds before one bulk write, made after a

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from directory.extensions import db
@@ -23,7 +22,7 @@ class ChangeCounter(db.Model):
 
 class Change(db.Model):
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    contact_point_id: Mapped[int] = mapped_column(
-        ForeignKey("contact_point.id", ondelete="CASCADE"), index=True
-    )
+    # No foreign key: an erased entry's id stays here once, so that every node's index drops
+    # it (services/personal_data.py); the changes of an entry go with the entry otherwise.
+    contact_point_id: Mapped[int] = mapped_column(index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)

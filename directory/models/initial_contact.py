@@ -29,7 +29,9 @@ class InitialContact(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    contact_point_id: Mapped[int] = mapped_column(ForeignKey("contact_point.id"), index=True)
+    # None once the person was erased: the event still counts, without naming them.
+    contact_point_id: Mapped[int | None] = mapped_column(ForeignKey("contact_point.id"),
+                                                         index=True)
     occurred_on: Mapped[date] = mapped_column(index=True)
     # Captured when logged, so a later edit of the entry does not rewrite history.
     network: Mapped[str] = mapped_column(String(40))
@@ -50,7 +52,7 @@ class InitialContact(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship()
-    contact_point: Mapped[ContactPoint] = relationship()
+    contact_point: Mapped[ContactPoint | None] = relationship()
 
 
 class DirectoryUse(db.Model):

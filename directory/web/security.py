@@ -22,9 +22,11 @@ from directory.models import User
 from directory.services import audit, commit, tokens, users
 
 # confirm.page: a contact point's own confirmation page, reached from a campaign's e-mail
-# (SPEC sections 2 and 11); the token in its address is what admits them.
-PUBLIC_ENDPOINTS = {"auth.login", "auth.login_code", "static", "language", "confirm.page",
-                    "confirm.correct"}
+# (SPEC sections 2 and 11); the token in its address is what admits them. The password pages
+# a mailed link opens are public too (SPEC section 13).
+PUBLIC_ENDPOINTS = {"auth.login", "auth.login_code", "auth.forgot_password",
+                    "auth.reset_password", "auth.accept_invitation", "static", "language",
+                    "confirm.page", "confirm.correct"}
 # What a user who must first change their password or enrol a second factor may reach.
 PENDING_STEP_ENDPOINTS = {"password": "auth.account", "two-factor": "auth.two_factor"}
 ALWAYS_ALLOWED = {"auth.logout", "static", "language"}

@@ -53,6 +53,8 @@ class LiveServer:
     url: str
     log_path: Path
     entries: dict[str, int] = field(default_factory=dict)
+    # Where the server writes its mail, one .eml file a message (COUNTERPART_MAIL_DIR).
+    outbox: Path | None = None
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:]
@@ -140,7 +142,8 @@ def running_server(folder: Path, demo_entries: int = 60) -> Iterator[LiveServer]
            # Cheap argon2 for speed; production uses argon2-cffi's defaults.
            "COUNTERPART_PASSWORD_HASHING": json.dumps(
                {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}),
-           "COUNTERPART_LOGIN_FAILURES_PER_ADDRESS": "1000"}
+           "COUNTERPART_LOGIN_FAILURES_PER_ADDRESS": "1000",
+           "COUNTERPART_MAIL_DIR": str(folder / "outbox")}
     process = log = None
     try:
         _counterpart(env, ("init-db",))
@@ -151,6 +154,7 @@ def running_server(folder: Path, demo_entries: int = 60) -> Iterator[LiveServer]
         token = token.strip()
 
         port = _free_port()
+        env["COUNTERPART_BASE_URL"] = f"http://127.0.0.1:{port}"  # the links in its mails
         log_path = folder / "gunicorn.log"
         log = open(log_path, "w")  # noqa: SIM115 - closed below
         process = subprocess.Popen(
@@ -158,7 +162,8 @@ def running_server(folder: Path, demo_entries: int = 60) -> Iterator[LiveServer]
              "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning",
              "tests.browser.browser_wsgi:app"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        server = LiveServer(url=f"http://127.0.0.1:{port}", log_path=log_path)
+        server = LiveServer(url=f"http://127.0.0.1:{port}", log_path=log_path,
+                            outbox=folder / "outbox")
         for _ in range(300):
             try:
                 urllib.request.urlopen(server.url + "/login", timeout=5).read()

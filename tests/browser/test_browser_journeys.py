@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
+from email import message_from_bytes, policy
 
 import pytest
 from browser_support import (
@@ -185,9 +187,22 @@ def test_reporter_opens_the_indicators_and_downloads_the_csv(language, page):
     assert sum(int(row[2]) for row in rows[2:]) == a41
 
 
+def _invitation_link(outbox, email: str) -> str:
+    """The link of the invitation mailed to `email`, read back from the server's .eml files
+    (they are written once the request that created the user has committed)."""
+    for _ in range(100):
+        for path in sorted(outbox.glob("*.eml")) if outbox.is_dir() else []:
+            message = message_from_bytes(path.read_bytes(), policy=policy.default)
+            if message["To"] == email:
+                text = message.get_body(preferencelist=("plain",)).get_content()
+                return re.search(r"https?://\S+/invitation/\S+", text).group(0)
+        time.sleep(0.1)
+    raise AssertionError(f"no invitation to {email} in {outbox}")
+
+
 @pytest.mark.parametrize("language", JOURNEY_LANGUAGES)
-def test_admin_creates_a_user_who_signs_in_with_the_one_time_password(language, page,
-                                                                    new_context):
+def test_admin_invites_a_user_who_chooses_their_password_from_the_mail(language, page,
+                                                                      new_context, live_server):
     email = f"new.prosecutor.{language}@browser.example"
     sign_in(page, "admin", language)
     with page.expect_navigation():
@@ -201,30 +216,34 @@ def test_admin_creates_a_user_who_signs_in_with_the_one_time_password(language, 
     with page.expect_navigation():
         page.click("main form button[type=submit]")
 
-    # The one-time password is on this page only, never in a flash message.
-    password = page.inner_text("main code").strip()
-    assert re.fullmatch(r"[\w-]{20}", password), password
+    # No password is shown to the admin: the new user is invited by mail.
+    assert page.locator("main code").count() == 0
     with page.expect_navigation():
         page.click("main a.button")  # back to the users
     assert page.url.endswith("/admin/users")
-    assert password not in page.content()
     assert page.locator("main table tbody tr", has_text=email).count() == 1
 
-    # The new user signs in with it, elsewhere, and must choose their own password first.
+    # The new user follows the link of the invitation, elsewhere, and chooses their password.
+    link = _invitation_link(live_server.outbox, email)
+    assert link.startswith(live_server.url)
     other = new_context().new_page()
-    other.goto("/login")
-    other.fill("#email", email)
-    other.fill("#password", password)
+    other.goto(link)
+    other.fill("#password", "a passphrase of my very own")
+    other.fill("#confirmation", "a passphrase of my very own")
     with other.expect_navigation():
         other.click("main form button[type=submit]")
-    assert other.url.endswith("/account")
-    other.fill("#password-current_password", password)
-    other.fill("#password-new_password", "a passphrase of my very own")
+    assert other.url.endswith("/login")
+    other.fill("#email", email)
+    other.fill("#password", "a passphrase of my very own")
     with other.expect_navigation():
-        other.click("main form:has(#password-new_password) button[type=submit]")
+        other.click("main form button[type=submit]")
     other.goto("/")
     assert other.locator("nav .nav-list").count() == 1
     assert other.locator("#q").count() == 1
+    # The link worked once.
+    again = new_context().new_page()
+    again.goto(link)
+    assert again.locator("#password").count() == 0
 
 
 def test_keyboard_alone_searches_and_opens_an_entry(page):

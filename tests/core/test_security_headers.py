@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from core_support import page_token
 
-# The confirmation pages of a campaign's link are public by SPEC section 2 (the token admits);
+# Public by SPEC: signing in, choosing a password through a link sent by mail (section 13),
+# and the confirmation pages of a campaign's link (section 2; the token admits);
 # tests/freshness/test_confirm.py checks that they show nothing but that one entry.
-PUBLIC = {"auth.login", "auth.login_code", "static", "language", "confirm.page",
-          "confirm.correct"}
+PUBLIC = {"auth.login", "auth.login_code", "auth.forgot_password", "auth.reset_password",
+          "auth.accept_invitation", "static", "language", "confirm.page", "confirm.correct"}
 # The directory core's views; other features' pages are only checked for their headers here.
 CORE_MODULES = {f"directory.web.{name}.routes" for name in ("auth", "search", "contacts",
                                                              "admin", "api")}

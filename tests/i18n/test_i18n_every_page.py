@@ -16,7 +16,8 @@ PAGES = [
     "/admin/users", "/admin/users/new", "/admin/networks", "/admin/networks/emj",
     "/admin/specialisms", "/admin/specialisms/thb", "/account", "/imports",
     "/contact-points/999999", "/freshness", "/freshness/networks/emj",
-    "/contact-points/{entry}/report", "/proposals",
+    "/contact-points/{entry}/report", "/proposals", "/contact-points/{entry}/erase",
+    "/password/forgot",
 ]
 
 

@@ -13,7 +13,7 @@ from directory.services import (
     commit,
     mail,
     networks,
-    passwords,
+    password_links,
     permissions,
     rollback,
     tokens,
@@ -60,20 +60,18 @@ def user_new():
     form = _form()
     if form.validate_on_submit():
         values = _values(form)
-        generated = None
-        if not values["password"]:
-            generated = values["password"] = passwords.generate()
+        values.pop("password")  # they choose their own, through the invitation
         try:
-            user = users.create_user(current_user._get_current_object(), values,
-                                     one_time_password=True)
+            user = password_links.create_invited_user(current_user._get_current_object(),
+                                                      values)
         except (ValidationFailed, Conflict) as error:
             rollback()
             for name, message in error.fields.items():
                 getattr(form, name, form.email).errors = [message]
         else:
             commit()
-            # Shown on this page only, never in a flash message (which travels in the cookie).
-            return render_template("admin/user_created.html", user=user, password=generated)
+            return render_template("admin/user_created.html", user=user,
+                                   days=password_links.invitation_days())
     status = 422 if request.method == "POST" else 200
     return render_template("admin/user_form.html", form=form, user=None), status
 
@@ -108,6 +106,17 @@ def user_edit(user_id: int):
         token_status=tokens.status, enrolled=two_factor.is_enrolled(user),
         revoke_url=lambda token: url_for("admin.revoke_token", user_id=user.id,
                                          token_id=token.id)), status
+
+
+@blueprint.post("/users/<int:user_id>/invite")
+def invite_user(user_id: int):
+    """A link by mail to choose a password: a lost invitation, or a reset an admin starts."""
+    user = users.get_user(user_id)
+    password_links.invite(current_user._get_current_object(), user)
+    commit()
+    flash(_("An invitation to choose a password is on its way to %(email)s.", email=user.email),
+          "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
 @blueprint.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")

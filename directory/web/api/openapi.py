@@ -221,6 +221,46 @@ def openapi_document() -> dict[str, Any]:
                 "parameters": _query("page"),
                 "responses": {"200": _response("A page of reads", ACCESS_LOG),
                               **_errors(400, 401, 403, 404)}}},
+            "/contact-points/{id}/subject-report": {"parameters": ID, "get": {
+                "summary": "Administrators: everything the directory holds about this person",
+                "description": "The entry, its history, proposals, reports of outdated "
+                               "details, mails, the events that name the person, the access "
+                               "log and import files that mention them (SPEC section 13). "
+                               "Producing it is audited.",
+                "responses": {"200": _response("The subject report", {
+                    "type": "object", "required": ["subject_report", "entry"],
+                    "properties": {"subject_report": {"type": "object"},
+                                   "entry": ENTRY,
+                                   "history": {"type": "array", "items": {"type": "object"}},
+                                   "proposals": {"type": "array", "items": PROPOSAL},
+                                   "events": {"type": "array", "items": {"type": "object"}},
+                                   "access_log": {"type": "array",
+                                                  "items": {"type": "object"}}}}),
+                              **_errors(401, 403, 404)}}},
+            "/contact-points/{id}/erase": {"parameters": ID, "post": {
+                "summary": "Administrators: erase everything held about this person",
+                "description": "The person's data leaves the database, the search index, the "
+                               "outbox and the import files; events keep their counts without "
+                               "the person, the audit keeps who did what when without the "
+                               "values. Audited with the reason. `pending` names what is "
+                               "finished once the answer has gone (the search index's "
+                               "folder is rewritten; the person is out of search results "
+                               "at once); `unfinished` what could not be erased (logged).",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"reason": {"type": "string",
+                                                                "minLength": 1,
+                                                                "maxLength": 500}},
+                    "required": ["reason"]}}}},
+                "responses": {"200": _response("Erased", {
+                    "type": "object", "required": ["erased", "counts"],
+                    "properties": {"erased": {"type": "integer"},
+                                   "counts": {"type": "object",
+                                              "additionalProperties": {"type": "integer"}},
+                                   "unfinished": {"type": "array",
+                                                  "items": {"type": "string"}},
+                                   "pending": {"type": "array",
+                                               "items": {"type": "string"}}}}),
+                              **_errors(400, 401, 403, 404, 422)}}},
             "/users/{id}/access-log": {"parameters": ID, "get": {
                 "summary": "Administrators: which entries this user read, when and how",
                 "parameters": _query("page"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, current_app, jsonify, request, url_for
 
 from directory.extensions import current_locale
 from directory.services import (
@@ -13,6 +13,7 @@ from directory.services import (
     contact_json,
     contact_queries,
     contacts,
+    personal_data,
     proposals,
     search,
     users,
@@ -161,3 +162,23 @@ def user_access_log(user_id: int):
             "results": [access_log.entry_json(row) for row in rows]}
     commit()
     return jsonify(body)
+
+
+@blueprint.get("/contact-points/<int:contact_point_id>/subject-report")
+def entry_subject_report(contact_point_id: int):
+    """Admins: everything held about this person (SPEC section 13)."""
+    report = personal_data.subject_report(actor(), contact_point_id)
+    commit()
+    return Response(personal_data.report_text(report), mimetype="application/json")
+
+
+@blueprint.post("/contact-points/<int:contact_point_id>/erase")
+def erase_entry(contact_point_id: int):
+    """Admins: erase this person (SPEC section 13), with a reason."""
+    erasure = personal_data.erase(actor(), contact_point_id, json_body().get("reason"))
+    commit()
+    response = jsonify(erased=erasure.contact_point_id, counts=erasure.counts,
+                       unfinished=erasure.unfinished, pending=erasure.pending)
+    app = current_app._get_current_object()
+    response.call_on_close(lambda: personal_data.finish_after_response(app, erasure))
+    return response

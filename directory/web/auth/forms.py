@@ -35,3 +35,15 @@ class ProfileForm(FlaskForm):
     # Choices are set per request (see LOCALE_CHOICES): WTForms 3.3 deprecates tuples given here.
     locale = SelectField(_l("Interface language"), choices=[])
     languages = MultiCheckboxField(_l("Languages I work in"), choices=[])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=320)])
+
+
+class NewPasswordForm(FlaskForm):
+    """Choosing a password through a link sent by mail (a reset or an invitation)."""
+
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1000)])
+    confirmation = PasswordField(_l("The new password again"),
+                                 validators=[DataRequired(), Length(max=1000)])

@@ -5,18 +5,29 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, logout_user
 
 from directory.extensions import current_locale
-from directory.services import commit, rollback, tokens, two_factor, users
+from directory.services import commit, password_links, rollback, tokens, two_factor, users
 from directory.services.errors import TooManyAttempts, ValidationFailed
 from directory.web.auth.forms import (
     LOCALE_CHOICES,
     CodeForm,
+    ForgotPasswordForm,
     LoginForm,
+    NewPasswordForm,
     PasswordForm,
     ProfileForm,
 )
@@ -64,6 +75,56 @@ def login():
             start_session(outcome.user)
             return redirect(target)
     return render_template("auth/login.html", form=form), status
+
+
+@blueprint.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """"Forgot your password?": the same answer at once, whether the account exists or not;
+    the link is looked up and mailed after the response has gone."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        response = current_app.make_response(render_template("auth/forgot.html", form=None))
+        app, typed = current_app._get_current_object(), form.email.data
+        response.call_on_close(lambda: password_links.request_reset_after_response(app, typed))
+        return response
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/forgot.html", form=form), status
+
+
+def _choose_password(token: str, purpose: str):
+    """The page a mailed link opens: choose a password (a reset or an invitation)."""
+    if password_links.user_for_token(token, purpose) is None:
+        rollback()
+        return render_template("auth/new_password.html", form=None, purpose=purpose,
+                               expired=password_links.expired_message(purpose)), 410
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_links.set_password(token, purpose, form.password.data,
+                                        form.confirmation.data)
+        except ValidationFailed as error:
+            rollback()
+            for name, message in error.fields.items():
+                getattr(form, name, form.password).errors = [message]
+        else:
+            commit()
+            logout_user()
+            session.clear()
+            flash(_("Your password is set. Sign in with it."), "success")
+            return redirect(url_for("auth.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/new_password.html", form=form, purpose=purpose,
+                           expired=None), status
+
+
+@blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    return _choose_password(token, password_links.RESET)
+
+
+@blueprint.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    return _choose_password(token, password_links.INVITATION)
 
 
 def _pending_user():

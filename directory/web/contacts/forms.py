@@ -145,3 +145,10 @@ def apply_errors(form: ContactPointForm, fields: dict[str, str]) -> dict[str, st
         else:
             unplaced[name] = message
     return unplaced
+
+
+class EraseForm(FlaskForm):
+    """Erasing a person: a reason (audited) and a confirmation, for there is no undo."""
+
+    reason = TextAreaField(_l("Reason for the erasure"), render_kw={"maxlength": 500})
+    confirm = BooleanField(_l("I understand that this person's data is erased for good"))

@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -28,6 +29,7 @@ from directory.services import (
     networks,
     outdated_reports,
     permissions,
+    personal_data,
     proposals,
     rollback,
     usage,
@@ -38,6 +40,7 @@ from directory.services.numbers import parse_whole_number
 from directory.web import reads
 from directory.web.contacts.forms import (
     ContactPointForm,
+    EraseForm,
     apply_errors,
     fill_form,
     payload_from_form,
@@ -215,6 +218,49 @@ def entry_access_log(contact_point_id: int):
                            subject=f"{contact_point.given_name} {contact_point.family_name}")
     commit()
     return html
+
+
+@blueprint.post("/<int:contact_point_id>/subject-report")
+def subject_report(contact_point_id: int):
+    """Admins: everything held about this person, as a JSON file (a POST with the CSRF token,
+    as exports are: a link from another site must not produce one)."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    report = personal_data.subject_report(_actor(), contact_point_id)
+    commit()
+    return Response(personal_data.report_text(report), mimetype="application/json", headers={
+        "Content-Disposition":
+            f'attachment; filename="subject-report-{contact_point_id}.json"'})
+
+
+@blueprint.route("/<int:contact_point_id>/erase", methods=["GET", "POST"])
+def erase(contact_point_id: int):
+    """Admins: erase this person, with a reason and a confirmation."""
+    permissions.require_admin(_actor())
+    contact_point = contact_queries.get_contact_point(contact_point_id)
+    form = EraseForm()
+    if form.validate_on_submit():
+        if not form.confirm.data:
+            form.confirm.errors = [_("Tick this box to confirm the erasure.")]
+        else:
+            try:
+                erasure = personal_data.erase(_actor(), contact_point_id, form.reason.data)
+            except ValidationFailed as error:
+                rollback()
+                form.reason.errors = [error.fields.get("reason", error.message)]
+            else:
+                commit()
+                flash(_("The person's data is erased."), "success")
+                if erasure.unfinished:
+                    flash(_("Not everything outside the database could be erased (%(places)s): "
+                            "see the log, and run `counterpart reindex`.",
+                            places=", ".join(erasure.unfinished)), "error")
+                response = redirect(url_for("search.index"))
+                app = current_app._get_current_object()
+                response.call_on_close(lambda: personal_data.finish_after_response(app, erasure))
+                return response
+    status = 422 if request.method == "POST" else 200
+    return render_template("contacts/erase.html", form=form, contact_point=contact_point), status
 
 
 @blueprint.get("/stale")
