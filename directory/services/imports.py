@@ -247,7 +247,7 @@ def _import(actor, path, slug, sheet, filename, archive_missing, dry_run, progre
     run.at = utcnow()
     if let_others_write:
         db.session.commit()
-    step = progress or (lambda phase, done, total: None)
+    step = progress or _no_progress
     step("read", 0, 0)
     try:
         parsed = parse_file(path, slug, sheet=sheet, filename=shown, roles=roles)
@@ -272,6 +272,10 @@ def _import(actor, path, slug, sheet, filename, archive_missing, dry_run, progre
         return _compare_and_write(actor, network, slug, parsed, run, archive_missing, dry_run,
                                   step, reading_only=let_others_write and dry_run,
                                   progress=progress)
+
+
+def _no_progress(_phase: str, _done: int, _total: int) -> None:
+    """Progress for a caller who does not watch it (the command line, tests)."""
 
 
 @contextmanager
@@ -562,8 +566,9 @@ def _as_entry_changes(changes: dict[str, tuple], row,
 def _updated(planned: Planned, network: Network, organisations: _Organisations,
              present: frozenset[str], note: dict[str, Any]) -> EntryWrite:
     row = planned.row
-    known = lambda row, name: organisations.json(row.country, name,
-                                                 row.organisation_kind)
+    def known(row, name):
+        return organisations.json(row.country, name, row.organisation_kind)
+
     changes = _as_entry_changes(planned.changes, row, known)
     if ("country" in changes and "organisation" not in changes and "organisation" in present
             and row.organisation):

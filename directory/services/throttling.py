@@ -3,7 +3,8 @@
 - **Per account, across every address**: after LOGIN_FAILURES_PER_ACCOUNT failures, each new
   attempt must wait a delay that doubles from LOGIN_DELAY_SECONDS (at most 15 minutes); after
   LOGIN_HOLD_AFTER failures the account is held until LOGIN_HOLD_HOURS have passed since its
-  failures began, or until it gets a new password (a successful sign-in clears the count too). A guesser with many addresses is slowed like one with one.
+  failures began, or until it gets a new password (a successful sign-in clears the count
+  too). A guesser with many addresses is slowed like one with one.
 - **Per address, for unknown accounts only**: LOGIN_FAILURES_PER_ADDRESS failures for accounts
   that do not exist, from one address in LOGIN_WINDOW_MINUTES, make that address's failed
   attempts answer "too many". It never refuses the right password of a real account: a whole

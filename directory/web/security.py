@@ -49,7 +49,8 @@ def is_api_request() -> bool:
 def safe_next(target: str | None, fallback: str | None = None) -> str:
     """The one check of every `next=`: a path on this site, else the fallback (the search).
 
-    Anything a browser would read as another host (`//x`, `/\\x`, `/\\t/x`, `https:x`) is refused."""
+    Anything a browser would read as another host (`//x`, `/\\x`, `/\\t/x`, `https:x`) is
+    refused."""
     fallback = fallback or url_for("search.index")
     if not target or _IGNORED_IN_URLS.search(target):
         return fallback
@@ -83,7 +84,8 @@ def _api_error(status: int, code: str, message: str):
 def _session_expired(app: Flask) -> bool:
     """Past the absolute lifetime, or idle for too long."""
     moment = time.time()
-    if moment - session.get("signed_in_at", 0) > app.config["PERMANENT_SESSION_LIFETIME"].total_seconds():
+    lifetime = app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    if moment - session.get("signed_in_at", 0) > lifetime:
         return True
     return moment - session.get("seen_at", 0) > float(app.config["SESSION_IDLE_MINUTES"]) * 60
 

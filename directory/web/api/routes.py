@@ -138,7 +138,8 @@ def entry_vcard(contact_point_id: int):
     reads.note("vcard", [contact_point.id])
     return Response(
         vcard.vcard(contact_point), mimetype="text/vcard",
-        headers={"Content-Disposition": f'attachment; filename="contact-point-{contact_point.id}.vcf"'},
+        headers={"Content-Disposition":
+                 f'attachment; filename="contact-point-{contact_point.id}.vcf"'},
     )
 
 
@@ -148,7 +149,8 @@ def entry_access_log(contact_point_id: int):
     page = int_arg("page", 1)
     total, rows = access_log.reads_of_entry(actor(), contact_point_id, page)
     body = {"contact_point_id": contact_point_id, "total": total, "page": page,
-            "per_page": access_log.PER_PAGE, "results": [access_log.entry_json(row) for row in rows]}
+            "per_page": access_log.PER_PAGE,
+            "results": [access_log.entry_json(row) for row in rows]}
     commit()
     return jsonify(body)
 

@@ -88,7 +88,8 @@ def _lines(text: str | None) -> list[str]:
 def payload_from_form(form: ContactPointForm, memberships: list[dict[str, Any]]) -> dict[str, Any]:
     """The API-shaped payload the contacts service validates."""
     phones = [{"number": number, "kind": kind}
-              for field, kind in PHONE_FIELDS.items() for number in _lines(getattr(form, field).data)]
+              for field, kind in PHONE_FIELDS.items()
+              for number in _lines(getattr(form, field).data)]
     organisation = None
     if (form.organisation_name.data or "").strip():
         organisation = {"name": form.organisation_name.data,

@@ -196,7 +196,7 @@ def archive(contact_point_id: int):
 @blueprint.post("/<int:contact_point_id>/verify")
 def verify(contact_point_id: int):
     return _state_change(contact_point_id, contacts.verify_contact_point,
-                         lambda entry: _("The entry is marked verified today."))
+                         lambda _entry: _("The entry is marked verified today."))
 
 
 @blueprint.get("/<int:contact_point_id>/vcard")
