@@ -55,10 +55,6 @@ def changes_path(run_id: int) -> Path:
     return folder() / f"{run_id}-changes.jsonl"
 
 
-def legacy_changes_path(run_id: int) -> Path:
-    return folder() / f"{run_id}-changes.csv"
-
-
 def replace_file(path: Path, write) -> None:
     """Write a file that a concurrent request may be reading: whole or not at all."""
     temporary = path.with_name(path.name + ".tmp")

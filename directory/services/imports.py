@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 
 from directory.extensions import READ_ONLY, db
 from directory.models import (
@@ -41,7 +41,12 @@ from directory.services import audit, proposals
 from directory.services.contact_writes import EntryWrite, write_entries
 from directory.services.errors import NotFound
 from directory.services.networks import get_network, list_networks
-from directory.services.permissions import can_change_shared, maintained_networks, require_network
+from directory.services.permissions import (
+    can_change_shared,
+    maintained_networks,
+    require_importer,
+    require_network,
+)
 from imports import ParsedFile, RowError, UnusableInput, parse_file
 from imports.messages import N_, Label, Localised, Message
 from imports.plan import Directory, Entry, Member, Plan, Planned, make_plan, row_values
@@ -639,6 +644,30 @@ def get_run(actor: User | None, run_id: int) -> ImportRun:
     if actor is not None:
         require_network(actor, run.network)
     return run
+
+
+def importable_networks(actor: User) -> list[Network]:
+    """The networks whose lists `actor` may import (an administrator: every network)."""
+    require_importer(actor)
+    return [network for network in list_networks()
+            if actor.role == "admin" or network.slug in actor.network_slugs]
+
+
+def claim_confirmation(run_id: int) -> bool:
+    """Mark a previewed run as running, once: a second press of the button claims nothing."""
+    claimed = db.session.execute(update(ImportRun).where(
+        ImportRun.id == run_id, ImportRun.status == "previewed").values(status="running"))
+    return claimed.rowcount == 1
+
+
+def cancel_preview(run: ImportRun, upload: Path | None) -> bool:
+    """Cancel a previewed run and remove its waiting file; False when it was not previewed."""
+    if run.status != "previewed":
+        return False
+    run.status, run.finished_at = "cancelled", utcnow()
+    if upload is not None:
+        upload.unlink(missing_ok=True)
+    return True
 
 
 def recent_runs(actor: User, limit: int = 20) -> list[ImportRun]:

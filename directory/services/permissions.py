@@ -78,6 +78,13 @@ def require_network(actor: User, network: str) -> None:
         raise PermissionDenied(_("You do not maintain the network '%(network)s'.", network=network))
 
 
+def require_importer(actor: User) -> None:
+    """Lists are imported by network secretariats and administrators."""
+    if actor.role not in ("secretariat", "admin"):
+        raise PermissionDenied(_("Only network secretariats and administrators may import "
+                                 "lists."))
+
+
 def require_admin(actor: User) -> None:
     if actor.role != "admin":
         raise PermissionDenied(_("Only administrators may do this."))

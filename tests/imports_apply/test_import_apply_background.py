@@ -92,25 +92,6 @@ def test_a_list_with_an_unknown_suffix_is_read_by_its_content_and_can_be_confirm
     assert not list((Path(app.instance_path) / "imports").glob(f"{run_id}.*"))
 
 
-def test_a_run_recorded_before_changes_were_kept_as_messages_still_shows_them(app, login_as):
-    browser = login_as("admin")
-    with app.app_context():
-        admin = db.session.scalars(select(User).where(User.role == "admin")).first()
-        run = import_service.start_run(admin, "emj", "old.csv")
-        run.status, run.counts = "applied", {"rows": 1, "created": 1}
-        commit()
-        run_id = run.id
-    folder = Path(app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{run_id}-changes.csv").write_text(
-        "\ufeffline,action,entry,name,changes\r\n2,create,,Said Bennani,MA; said@x.example\r\n",
-        encoding="utf-8")
-    page = browser.get(f"/imports/{run_id}").get_data(as_text=True)
-    assert "Said Bennani" in page and "MA; said@x.example" in page
-    download = browser.get(f"/imports/{run_id}/changes.csv").get_data(as_text=True)
-    assert "Said Bennani" in download
-
-
 def test_a_check_whose_process_ended_before_any_progress_says_so(app, login_as):
     browser = login_as("admin")
     with app.app_context():

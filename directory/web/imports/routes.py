@@ -32,11 +32,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select, update
 
-from directory.extensions import current_locale, db
-from directory.models import ImportRun, Network, User, utcnow
-from directory.services import commit, exports, import_jobs, permissions, rollback
+from directory.extensions import current_locale
+from directory.models import User
+from directory.services import commit, exports, import_jobs, networks, permissions, rollback
 from directory.services import imports as import_service
 from directory.services.errors import PermissionDenied, ServiceError
 from directory.services.import_jobs import EXTENSIONS, changes_path, upload_path
@@ -59,23 +58,10 @@ def _actor() -> User:
     return current_user._get_current_object()
 
 
-def _networks(actor: User) -> list[Network]:
-    return [network for network in db.session.scalars(select(Network).order_by(Network.id))
-            if permissions.can_maintain(actor, [network.slug])
-            and (actor.role == "admin" or network.slug in actor.network_slugs)]
-
-
-def _require_importer(actor: User) -> None:
-    if actor.role not in ("secretariat", "admin"):
-        raise PermissionDenied(_("Only network secretariats and administrators may import "
-                                 "lists."))
-
-
 def _read_changes(run_id: int, limit: int | None = None) -> Iterator[dict]:
     """The first `limit` changes (all when None), with "changes" as text for the reader."""
     path = changes_path(run_id)
     if not path.exists():
-        yield from _read_legacy_changes(run_id, limit)
         return
     with open(path, encoding="utf-8") as handle:
         for count, line in enumerate(handle):
@@ -87,31 +73,18 @@ def _read_changes(run_id: int, limit: int | None = None) -> Iterator[dict]:
             yield change
 
 
-def _read_legacy_changes(run_id: int, limit: int | None) -> Iterator[dict]:
-    """Runs recorded before the changes were kept as messages: a CSV of English text."""
-    path = import_jobs.legacy_changes_path(run_id)
-    if not path.exists():
-        return
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        for count, row in enumerate(csv.DictReader(handle)):
-            if limit is not None and count >= limit:
-                return
-            yield {key: value.removeprefix("'") for key, value in row.items()}
-
-
 def _has_changes(run_id: int) -> bool:
-    return changes_path(run_id).exists() or import_jobs.legacy_changes_path(run_id).exists()
+    return changes_path(run_id).exists()
 
 
 @blueprint.route("/imports", methods=["GET", "POST"])
 def upload():
     actor = _actor()
-    _require_importer(actor)
-    networks = _networks(actor)
+    importable = import_service.importable_networks(actor)
     form = UploadForm()
-    form.network.choices = [("", "—")] + [(n.slug, n.label(current_locale())) for n in networks]
-    if len(networks) == 1 and request.method == "GET":
-        form.network.data = networks[0].slug
+    form.network.choices = [("", "—")] + [(n.slug, n.label(current_locale())) for n in importable]
+    if len(importable) == 1 and request.method == "GET":
+        form.network.data = importable[0].slug
     problem = None
     if form.validate_on_submit():
         upload_file = form.file.data
@@ -144,13 +117,13 @@ def upload():
     runs = import_service.recent_runs(actor)
     status = 422 if request.method == "POST" else 200
     return render_template("imports/upload.html", form=form, runs=runs, problem=problem,
-                           networks=networks, network_labels=_network_labels()), status
+                           networks=importable, network_labels=_network_labels()), status
 
 
 def _network_labels() -> dict[str, str]:
     """Each network's name in the page's language, for the runs' pages."""
     return {network.slug: network.label(current_locale())
-            for network in db.session.scalars(select(Network))}
+            for network in networks.list_networks()}
 
 
 def _shown_errors(stored: list[dict]) -> list[dict]:
@@ -166,7 +139,7 @@ def _shown_errors(stored: list[dict]) -> list[dict]:
 @blueprint.get("/imports/<int:run_id>")
 def report(run_id: int):
     actor = _actor()
-    _require_importer(actor)
+    permissions.require_importer(actor)
     run = import_service.get_run(actor, run_id)
     page = max(1, request.args.get("page", 1, type=int) or 1)
     errors = list(run.errors or [])
@@ -194,7 +167,7 @@ def report(run_id: int):
 @blueprint.post("/imports/<int:run_id>/confirm")
 def confirm(run_id: int):
     actor = _actor()
-    _require_importer(actor)
+    permissions.require_importer(actor)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     run = import_service.get_run(actor, run_id)
@@ -203,14 +176,13 @@ def confirm(run_id: int):
                 "refused). Upload the list again."), "error")
         return redirect(url_for("imports.report", run_id=run_id))
     # One confirmation only, even if the button is pressed twice.
-    claimed = db.session.execute(update(ImportRun).where(
-        ImportRun.id == run_id, ImportRun.status == "previewed").values(status="running"))
+    claimed = import_service.claim_confirmation(run_id)
     rows = (run.counts or {}).get("rows", 0)
     in_background = rows > int(current_app.config.get("IMPORT_SYNC_ROWS", 2000))
-    if claimed.rowcount == 1 and in_background:
+    if claimed and in_background:
         import_jobs.queue_apply(run, actor)
     commit()
-    if claimed.rowcount != 1:
+    if not claimed:
         return redirect(url_for("imports.report", run_id=run_id))
     if not in_background:
         import_jobs.run_apply(run_id, actor.id)
@@ -220,16 +192,11 @@ def confirm(run_id: int):
 @blueprint.post("/imports/<int:run_id>/cancel")
 def cancel(run_id: int):
     actor = _actor()
-    _require_importer(actor)
+    permissions.require_importer(actor)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     run = import_service.get_run(actor, run_id)
-    if run.status == "previewed":
-        run.status = "cancelled"
-        run.finished_at = utcnow()
-        path = upload_path(run)
-        if path is not None:
-            path.unlink()
+    if import_service.cancel_preview(run, upload_path(run)):
         commit()
         flash(_("The import is cancelled; nothing was written."), "info")
     return redirect(url_for("imports.upload"))
@@ -247,7 +214,7 @@ def _csv_response(rows: list[list[str]], filename: str) -> Response:
 @blueprint.get("/imports/<int:run_id>/errors.csv")
 def errors_csv(run_id: int):
     actor = _actor()
-    _require_importer(actor)
+    permissions.require_importer(actor)
     run = import_service.get_run(actor, run_id)
     rows = [["line", "column", "message"]] + [
         [str(error["line"]), error["column"], error["message"]]
@@ -258,7 +225,7 @@ def errors_csv(run_id: int):
 @blueprint.get("/imports/<int:run_id>/changes.csv")
 def changes_csv(run_id: int):
     actor = _actor()
-    _require_importer(actor)
+    permissions.require_importer(actor)
     run = import_service.get_run(actor, run_id)
     if not _has_changes(run.id):
         abort(404)
