@@ -25,7 +25,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext, ngettext
-from sqlalchemy import exists, func, insert, or_, select, update
+from sqlalchemy import bindparam, exists, func, insert, or_, select, update
 
 from directory.extensions import db
 from directory.models import (
@@ -223,14 +223,13 @@ def _send_chunk(campaign: Campaign, ids: list[int]) -> int:
         rows.append({"campaign_id": campaign.id, "contact_point_id": entry_id,
                      "token_digest": token_digest, "locale": locale, "created_at": now,
                      "expires_at": expires, "sent_at": now, "refusals": 0})
-        messages.append((address, locale, entry_id, {
+        messages.append(mail.Message(address, "campaign_request", {
             "name": name, "network": campaign.network.label(locale),
             "url": mail.absolute_url("confirm.page", token=token),
-            "expires_on": expires.date(), "days": confirm_days()}))
+            "expires_on": expires.date(), "days": confirm_days()}, locale,
+            contact_point_id=entry_id, campaign_id=campaign.id))
     db.session.execute(insert(ConfirmationLink.__table__), rows)
-    for address, locale, entry_id, context in messages:
-        mail.queue(address, "campaign_request", context, locale, contact_point_id=entry_id,
-                   campaign_id=campaign.id)
+    mail.queue_many(messages)
     return len(messages)
 
 
@@ -262,19 +261,25 @@ def send_reminders(now: datetime | None = None) -> int:
                    ConfirmationLink.answer.is_(None), ConfirmationLink.reminded_at.is_(None),
                    ConfirmationLink.expires_at > now, ContactPoint.status == "active")))
         people = {row[0]: row for row in _recipients([link.contact_point_id for link in links])}
+        digests, messages = [], []
         for link in links:
             if link.contact_point_id not in people:
                 continue
             _, address, name, _ = people[link.contact_point_id]
             token, token_digest = new_token()
-            db.session.execute(update(ConfirmationLink).where(ConfirmationLink.id == link.id)
-                               .values(reminder_digest=token_digest, reminded_at=now))
-            mail.queue(address, "campaign_reminder", {
+            digests.append({"link_id": link.id, "digest": token_digest})
+            messages.append(mail.Message(address, "campaign_reminder", {
                 "name": name, "network": campaign.network.label(link.locale),
                 "url": mail.absolute_url("confirm.page", token=token),
                 "expires_on": link.expires_at.date()}, link.locale,
-                contact_point_id=link.contact_point_id, campaign_id=campaign.id)
-            sent += 1
+                contact_point_id=link.contact_point_id, campaign_id=campaign.id))
+        if digests:
+            table = ConfirmationLink.__table__
+            db.session.execute(update(table).where(table.c.id == bindparam("link_id"))
+                               .values(reminder_digest=bindparam("digest"), reminded_at=now),
+                               digests)
+        mail.queue_many(messages)
+        sent += len(messages)
         campaign.reminded_at = now
     db.session.flush()
     return sent

@@ -1,12 +1,14 @@
 """The one module that sends mail (SPEC section 12): render, store in the outbox, deliver.
 
 `queue()` renders a template in the recipient's language and adds an OutboxMessage to the
-caller's transaction (a change that is rolled back sends nothing). Once that transaction
-commits, delivery is arranged (`dispatch`): the outbox is drained by `deliver_due()`, which
-claims rows with one UPDATE (queued → sending) so that two processes never take the same row,
-hands each message to SMTP (`COUNTERPART_SMTP_URL`) or writes it as an `.eml` file
-(`COUNTERPART_MAIL_DIR`), and records the outcome. A refusal (4xx/5xx) or a server that is down
-puts the message back with a growing delay; after `MAIL_MAX_ATTEMPTS` it is marked failed.
+caller's transaction (a change that is rolled back sends nothing); `queue_many()` does the same
+for many messages (a campaign's: rendered a language at a time, stored with one INSERT per
+chunk), and `queue` is that for one message. Once that transaction commits, delivery is
+arranged (`dispatch`): the outbox is drained by `deliver_due()`, which claims rows with one
+UPDATE (queued → sending) so that two processes never take the same row, hands each message
+to SMTP (`COUNTERPART_SMTP_URL`) or writes it as an `.eml` file (`COUNTERPART_MAIL_DIR`), and
+records the outcome. A refusal (4xx/5xx) or a server that is down puts the message back with
+a growing delay; after `MAIL_MAX_ATTEMPTS` it is marked failed.
 
 What "never sent twice" means here:
 - `.eml` files: exactly once. The file is named after the message's Message-ID and written
@@ -28,7 +30,7 @@ import re
 import secrets
 import smtplib
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -38,7 +40,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import Row, and_, event, func, or_, select, update
+from sqlalchemy import Row, and_, event, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from directory import vocabulary
@@ -67,45 +69,110 @@ class MailError(Exception):
 
 # --- composing -------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Message:
+    """One message to queue: `mail/<template>` rendered with `context` in `locale`."""
+
+    recipient: str
+    template: str
+    context: dict
+    locale: str | None = None
+    contact_point_id: int | None = None
+    campaign_id: int | None = None
+
+
+# Outbox rows written by one INSERT statement.
+INSERT_CHUNK = 500
+
+
 def queue(recipient: str, template: str, context: dict, locale: str | None = None, *,
           contact_point_id: int | None = None, campaign_id: int | None = None) -> OutboxMessage:
     """Render `mail/<template>.txt` and `.html` in `locale` (en when None or unknown) and
     store the message in the outbox, in the caller's transaction (flushed, not committed).
     It is delivered once that transaction commits. Raises ValueError when `recipient` is not
     one address (the caller validates addresses; this is the last guard against headers)."""
+    [message_id] = queue_many([Message(recipient, template, context, locale,
+                                       contact_point_id, campaign_id)])
+    return db.session.get_one(OutboxMessage, message_id)
+
+
+def queue_many(messages: Iterable[Message]) -> list[int]:
+    """`queue` for many messages at once (a campaign's fan-out): the one write path of outbox
+    rows. Rendered a language at a time (one `force_locale`, each template fetched once),
+    stored with one INSERT per INSERT_CHUNK rows in the caller's transaction, delivered once
+    it commits (nothing when it rolls back). The rows' ids, in the order given. Raises
+    ValueError, before anything is stored, when a recipient is not one address."""
+    messages = list(messages)
+    for message in messages:
+        _check_recipient(message.recipient)
+    if not messages:
+        return []
+    by_locale: dict[str, list[int]] = {}
+    for position, message in enumerate(messages):
+        locale = message.locale if message.locale in vocabulary.LOCALES else "en"
+        by_locale.setdefault(locale, []).append(position)
+    now = utcnow()
+    rows: list[dict | None] = [None] * len(messages)
+    for locale, positions in by_locale.items():
+        with force_locale(locale):
+            templates: dict[str, tuple] = {}
+            for position in positions:
+                message = messages[position]
+                if message.template not in templates:
+                    templates[message.template] = _templates(message.template)
+                subject, text, html = _render(templates[message.template], message.template,
+                                              message.context, locale)
+                recipient = message.recipient.strip()
+                rows[position] = {
+                    "message_id": _new_message_id(), "recipient": recipient,
+                    "recipient_hash": recipient_hash(recipient), "template": message.template,
+                    "locale": locale, "subject": subject, "body_text": text, "body_html": html,
+                    "status": "queued", "attempts": 0, "created_at": now,
+                    "next_attempt_at": now, "contact_point_id": message.contact_point_id,
+                    "campaign_id": message.campaign_id}
+    db.session.flush()  # what the rows refer to (entries, campaigns) is written first
+    table = OutboxMessage.__table__
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    ids: list[int] = []
+    for start in range(0, len(rows), INSERT_CHUNK):
+        ids.extend(db.session.scalars(statement, rows[start:start + INSERT_CHUNK]))
+    # Read by the commit's listener (below): delivery once the outermost transaction commits.
+    db.session.info["mail_queued"] = True
+    return ids
+
+
+def _check_recipient(recipient: str) -> None:
     recipient = recipient.strip()
     if not recipient or "@" not in recipient or any(c in recipient for c in "\r\n<>,;"):
         raise ValueError(f"not one e-mail address: {recipient!r}")
-    locale = locale if locale in vocabulary.LOCALES else "en"
-    subject, text, html = render(template, context, locale)
-    message = OutboxMessage(
-        message_id=_new_message_id(), recipient=recipient,
-        recipient_hash=recipient_hash(recipient), template=template, locale=locale,
-        subject=subject, body_text=text, body_html=html, status="queued", attempts=0,
-        next_attempt_at=utcnow(), contact_point_id=contact_point_id, campaign_id=campaign_id)
-    db.session.add(message)
-    db.session.flush()
-    db.session.info["mail_queued"] = True
-    return message
 
 
 def render(template: str, context: dict, locale: str) -> tuple[str, str, str]:
     """(subject, plain text, HTML) of a mail template in a language. The subject is the
     template's `subject` block (of the .txt, else the .html), else `context["subject"]`."""
+    with force_locale(locale):
+        return _render(_templates(template), template, context, locale)
+
+
+def _templates(template: str) -> tuple:
     environment = current_app.jinja_env
+    return (environment.get_template(f"mail/{template}.txt"),
+            environment.get_template(f"mail/{template}.html"))
+
+
+def _render(templates: tuple, name: str, context: dict, locale: str) -> tuple[str, str, str]:
+    """`render` inside the caller's `force_locale(locale)`."""
+    text_template, html_template = templates
     values = {**context, "locale": locale, "direction": "rtl" if locale == "ar" else "ltr",
               "absolute_url": absolute_url}
-    with force_locale(locale):
-        text_template = environment.get_template(f"mail/{template}.txt")
-        html_template = environment.get_template(f"mail/{template}.html")
-        text = text_template.render(values).strip() + "\n"
-        html = html_template.render(values)
-        subject = (_block(text_template, "subject", values)
-                   or _block(html_template, "subject", values)
-                   or str(context.get("subject", "")))
+    text = text_template.render(values).strip() + "\n"
+    html = html_template.render(values)
+    subject = (_block(text_template, "subject", values)
+               or _block(html_template, "subject", values)
+               or str(context.get("subject", "")))
     subject = " ".join(subject.split())[:300]
     if not subject:
-        raise ValueError(f"mail template {template!r} has no subject")
+        raise ValueError(f"mail template {name!r} has no subject")
     return subject, text, html
 
 

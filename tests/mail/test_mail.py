@@ -272,3 +272,63 @@ def test_a_persons_messages_are_erased_with_their_files(app, outbox, make):
     assert [row.recipient for row in outbox()] == ["luc@prosecution.example"]
     [left] = eml_files(app)
     assert "luc@prosecution.example" in left.read_text()
+
+
+PEOPLE = [("nadia@prosecution.example", "ar"), ("luc@prosecution.example", "fr"),
+          ("amina@prosecution.example", None), ("karim@prosecution.example", "ar"),
+          ("chloe@prosecution.example", "fr")]
+SUBJECTS = {"ar": "هل ما زالت بيانات الاتصال الخاصة بك صحيحة؟ (EMJ)",
+            "fr": "Vos coordonnées sont-elles toujours exactes ? (EMJ)",
+            "en": "Are your contact details still right? (EMJ)"}
+
+
+def queue_campaign(app, *finish) -> None:
+    """A campaign's messages, languages interleaved, each with its own link; then `finish`
+    (commit, rollback) in the same transaction."""
+    messages = [mail.Message(address, "campaign_request", {
+        "name": address.partition("@")[0], "network": "EMJ",
+        "url": f"https://directory.example/confirm/{address.partition('@')[0]}-token",
+        "expires_on": utcnow().date(), "days": 30}, locale) for address, locale in PEOPLE]
+    with app.app_context():
+        ids = mail.queue_many(messages)
+        assert len(ids) == len(PEOPLE)
+        for step in finish:
+            step()
+
+
+def test_many_messages_at_once_each_in_its_own_language_with_its_own_link(app, outbox):
+    queue_campaign(app, commit)
+    assert [(row.recipient, row.status) for row in outbox()] == [
+        (address, "sent") for address, _ in PEOPLE]
+    written = {}
+    for path in eml_files(app):
+        message = message_from_bytes(path.read_bytes(), policy=policy.default)
+        written[message["To"]] = message
+    assert sorted(written) == sorted(address for address, _ in PEOPLE)
+    for address, locale in PEOPLE:
+        message, name = written[address], address.partition("@")[0]
+        assert message["Subject"] == SUBJECTS[locale or "en"]
+        assert message["Content-Language"] == (locale or "en")
+        text, html = parts(message)
+        assert f"https://directory.example/confirm/{name}-token" in text
+        assert f"https://directory.example/confirm/{name}-token" in html
+        others = [other for other, _ in PEOPLE if other != address]
+        assert not any(f"/confirm/{other.partition('@')[0]}-token" in text for other in others)
+
+
+def test_many_messages_rolled_back_send_nothing(app, outbox):
+    queue_campaign(app, rollback, commit)
+    assert outbox() == [] and eml_files(app) == []
+
+
+def test_one_bad_address_among_many_stores_none(app, outbox):
+    with app.app_context():
+        try:
+            mail.queue_many([mail.Message("amina@prosecution.example", "test", {}),
+                             mail.Message("luc@prosecution.example\r\nBcc: x@y", "test", {})])
+        except ValueError:
+            pass
+        else:
+            raise AssertionError("a header in an address was accepted")
+        commit()
+    assert outbox() == [] and eml_files(app) == []
