@@ -39,6 +39,8 @@ bench: install
 	$(BIN)/python benchmarks/index_bench.py --sizes 10000 100000
 	$(BIN)/python benchmarks/access_log.py
 	$(BIN)/python benchmarks/mail.py
+	$(BIN)/python benchmarks/campaign.py
+	$(BIN)/python benchmarks/password_reset.py
 
 ## Extract the interface's texts and merge them into the French and Arabic catalogues.
 translations: install
