@@ -45,7 +45,7 @@ from flask_babel import force_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
 from sqlalchemy import Row, and_, event, func, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from directory import vocabulary
 from directory.extensions import db
@@ -95,9 +95,13 @@ def queue(recipient: str, template: str, context: dict, locale: str | None = Non
     store the message in the outbox, in the caller's transaction (flushed, not committed).
     It is delivered once that transaction commits. Raises ValueError when `recipient` is not
     one address (the caller validates addresses; this is the last guard against headers)."""
-    [message_id] = queue_many([Message(recipient, template, context, locale,
-                                       contact_point_id, campaign_id)])
-    return db.session.get_one(OutboxMessage, message_id)
+    [(message_id, values)] = _store([Message(recipient, template, context, locale,
+                                             contact_point_id, campaign_id)])
+    # The row as the session's object without reading it back (a third of queueing one).
+    message = OutboxMessage(id=message_id, **values)
+    make_transient_to_detached(message)
+    db.session.add(message)
+    return message
 
 
 def queue_many(messages: Iterable[Message]) -> list[int]:
@@ -106,6 +110,11 @@ def queue_many(messages: Iterable[Message]) -> list[int]:
     stored with one INSERT per INSERT_CHUNK rows in the caller's transaction, delivered once
     it commits (nothing when it rolls back). The rows' ids, in the order given. Raises
     ValueError, before anything is stored, when a recipient is not one address."""
+    return [message_id for message_id, _ in _store(messages)]
+
+
+def _store(messages: Iterable[Message]) -> list[tuple[int, dict]]:
+    """What `queue_many` does, returning each row's id with the values stored."""
     messages = list(messages)
     for message in messages:
         _check_recipient(message.recipient)
@@ -143,7 +152,7 @@ def queue_many(messages: Iterable[Message]) -> list[int]:
         ids.extend(db.session.scalars(statement, rows[start:start + INSERT_CHUNK]))
     # Read by the commit's listener (below): delivery once the outermost transaction commits.
     db.session.info["mail_queued"] = True
-    return ids
+    return list(zip(ids, rows, strict=True))
 
 
 def _check_recipient(recipient: str) -> None:
