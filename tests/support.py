@@ -124,7 +124,11 @@ TEST_CONFIG = {
 
 
 def close_app(app) -> None:
-    """Release an app instance made for a test: its index's files and its database pool."""
+    """Release an app instance made for a test: the reads its access log still holds (written
+    now, while the test's database exists), its index's files and its database pool."""
+    from directory.services import access_log
+
+    access_log.flush_if_due(app, force=True)
     with app.app_context():
         index = app.extensions.get("counterpart_index")
         if index is not None:

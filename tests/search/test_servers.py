@@ -53,7 +53,10 @@ def gunicorn(app, database_url, tmp_path):
     log = open(tmp_path / "gunicorn.log", "w+")  # noqa: SIM115 - closed below
     env = {**os.environ, "COUNTERPART_DATABASE_URL": database_url,
            "COUNTERPART_INDEX_DIR": app.config["INDEX_DIR"],
-           "COUNTERPART_SECRET_KEY": "gunicorn-test-secret"}
+           "COUNTERPART_SECRET_KEY": "gunicorn-test-secret",
+           # Its own job queue and uploads: not the checkout's instance folder, which another
+           # suite running at the same time would share.
+           "COUNTERPART_INSTANCE_PATH": app.instance_path}
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind",
          f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60", "wsgi:app"],
