@@ -59,7 +59,7 @@ def report(actor: User, contact_point_id: int, payload: Any) -> tuple[OutdatedRe
         raise ValidationFailed({"": gettext("Not an object.")})
     contact_point = get_visible_contact_point(actor, contact_point_id)
     reason = payload.get("reason")
-    if reason not in REASONS:
+    if not isinstance(reason, str) or reason not in REASONS:
         raise ValidationFailed({"reason": gettext(
             "Choose one of %(choices)s.", choices=", ".join(REASONS))})
     note = _clean_note(payload.get("note"))
@@ -129,7 +129,7 @@ def resolve(actor: User, report_id: int, resolution: Any) -> OutdatedReport:
     row = db.session.scalars(_query().where(OutdatedReport.id == report_id)).first()
     if row is None or not can_maintain(actor, row.contact_point.network_slugs):
         raise NotFound(gettext("There is no report %(id)s.", id=report_id))
-    if resolution not in RESOLUTIONS:
+    if not isinstance(resolution, str) or resolution not in RESOLUTIONS:
         raise ValidationFailed({"resolution": gettext(
             "Choose one of %(choices)s.", choices=", ".join(RESOLUTIONS))})
     if row.status != "open":

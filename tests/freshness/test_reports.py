@@ -79,6 +79,10 @@ def test_reports_through_the_api(api, entries):
                           json={"reason": "wrong-fax", "note": 3})
     assert bad.status_code == 422
     assert "reason" in bad.json["error"]["fields"]
+    for odd in ({}, ["other"], 3, None):  # JSON that is not a reason's name: named, not a 500
+        odd_answer = prosecutor.post(f"/api/v1/contact-points/{entries['shared']}/reports",
+                                     json={"reason": odd})
+        assert odd_answer.status_code == 422 and "reason" in odd_answer.json["error"]["fields"]
     assert prosecutor.post("/api/v1/contact-points/999999/reports",
                            json={"reason": "other"}).status_code == 404
     # a prosecutor resolves nothing; a CARIN secretariat (one of the entry's networks) may
@@ -87,8 +91,9 @@ def test_reports_through_the_api(api, entries):
     carin = api("secretariat", networks=["carin"])
     listed = carin.get("/api/v1/reports").json["results"]
     assert [row["id"] for row in listed] == [body["id"]]
-    assert carin.post(f"/api/v1/reports/{body['id']}/resolve",
-                      json={"resolution": "sideways"}).status_code == 422
+    for odd in ("sideways", {}, ["archived"]):
+        assert carin.post(f"/api/v1/reports/{body['id']}/resolve",
+                          json={"resolution": odd}).status_code == 422
     done = carin.post(f"/api/v1/reports/{body['id']}/resolve", json={"resolution": "archived"})
     assert done.status_code == 200
     assert done.json["resolution"] == "archived" and done.json["status"] == "resolved"
