@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 EXTENSION = "counterpart_jobs"
 # The modules whose import declares the jobs: every process that consumes imports them.
 JOB_MODULES = ("directory.services.import_jobs", "directory.services.retention",
-               "directory.services.campaigns")
+               "directory.services.campaigns", "directory.services.personal_data")
 
 
 @dataclass

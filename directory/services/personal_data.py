@@ -56,6 +56,7 @@ from directory.services import (
     audit,
     contact_json,
     events,
+    jobs,
     mail,
     outdated_reports,
     proposals,
@@ -125,8 +126,8 @@ class Place:
     erase: Callable[[Subject], int]
     # Outside the database: erased after the commit, so that a rollback loses nothing.
     after_commit: bool = False
-    # Too slow for a request (the index is rebuilt): done by `finish`, which the page and the
-    # API run once their answer has gone and the command line runs at once.
+    # Too slow for a request (the index is rebuilt): the command line runs it at once
+    # (`finish`), pages and the API as a background job (`finish_in_background`).
     deferred: bool = False
 
 
@@ -276,12 +277,17 @@ def _erase_snapshots(subject: Subject) -> int:
         ImportSnapshot.contact_point_id == subject.id)).rowcount
 
 
-def _runs_quoting(subject: Subject) -> list[ImportRun]:
+def _quoting(subject: Subject, model, column) -> list:
+    """Rows of `model` whose JSON `column` quotes one of the person's e-mails or phones."""
     if not subject.identifiers:
         return []
-    return list(db.session.scalars(select(ImportRun).where(or_(*(
-        cast(ImportRun.errors, String).contains(identifier)
-        for identifier in subject.identifiers))).order_by(ImportRun.id)))
+    return list(db.session.scalars(select(model).where(or_(*(
+        cast(column, String).contains(identifier)
+        for identifier in subject.identifiers))).order_by(model.id)))
+
+
+def _runs_quoting(subject: Subject) -> list[ImportRun]:
+    return _quoting(subject, ImportRun, ImportRun.errors)
 
 
 def _report_import_runs(subject: Subject) -> list[dict[str, Any]]:
@@ -325,11 +331,7 @@ def _erase_mails(subject: Subject) -> int:
 
 
 def _jobs_quoting(subject: Subject) -> list[BackgroundJob]:
-    if not subject.identifiers:
-        return []
-    return list(db.session.scalars(select(BackgroundJob).where(or_(*(
-        cast(BackgroundJob.arguments, String).contains(identifier)
-        for identifier in subject.identifiers))).order_by(BackgroundJob.id)))
+    return _quoting(subject, BackgroundJob, BackgroundJob.arguments)
 
 
 def _report_jobs(subject: Subject) -> list[dict[str, Any]]:
@@ -439,6 +441,14 @@ def _erase_index(_subject: Subject) -> int:
     search.rebuild()
     _checkpoint()
     return 1
+
+
+@jobs.job("personal_data.rewrite_index")
+def rewrite_index(contact_point_id: int) -> None:
+    """After an erasure made on a page or through the API: the index's rewrite (as long as a
+    reindex) as background work, not in the web process that answered."""
+    log.info("Rewriting the search index after the erasure of entry %s", contact_point_id)
+    _erase_index(None)  # type: ignore[arg-type]  # the rebuild reads nothing of the person
 
 
 def _checkpoint() -> None:
@@ -579,13 +589,12 @@ def finish(erasure: Erasure) -> None:
     erasure.deferred, erasure.pending = [], []
 
 
-def finish_after_response(app, erasure: Erasure) -> None:
-    """`finish` once a page or an API call has answered (web layer: response.call_on_close)."""
-    with app.app_context():
-        try:
-            finish(erasure)
-        finally:
-            db.session.remove()
+def finish_in_background(erasure: Erasure) -> None:
+    """Queue what `finish` does, in the caller's transaction, for a page or an API call: the
+    index is rewritten by a background job once the answer has gone."""
+    if erasure.pending:
+        jobs.enqueue("personal_data.rewrite_index", contact_point_id=erasure.contact_point_id)
+        erasure.deferred = []
 
 
 def _later(place: Place, subject: Subject, outcome: Erasure) -> Callable[[], None]:

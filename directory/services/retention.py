@@ -37,7 +37,7 @@ from directory.models import (
 from directory.services import audit, import_jobs, jobs, mail
 
 JOB_DAYS = 30
-# Files of a run: its upload (<id>.<ext>), its changes (<id>-changes.jsonl/.csv).
+# Files of a run: its upload (<id>.<ext>), its changes (<id>-changes.jsonl).
 RUN_FILES = ("{id}.*", "{id}-changes.*")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify, request, url_for
+from flask import Response, jsonify, request, url_for
 
 from directory.extensions import current_locale
 from directory.services import (
@@ -178,9 +178,7 @@ def entry_subject_report(contact_point_id: int):
 def erase_entry(contact_point_id: int):
     """Admins: erase this person (SPEC section 13), with a reason."""
     erasure = personal_data.erase(actor(), contact_point_id, json_body().get("reason"))
+    personal_data.finish_in_background(erasure)
     commit()
-    response = jsonify(erased=erasure.contact_point_id, counts=erasure.counts,
-                       unfinished=erasure.unfinished, pending=erasure.pending)
-    app = current_app._get_current_object()
-    response.call_on_close(lambda: personal_data.finish_after_response(app, erasure))
-    return response
+    return jsonify(erased=erasure.contact_point_id, counts=erasure.counts,
+                   unfinished=erasure.unfinished, pending=erasure.pending)

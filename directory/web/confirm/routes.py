@@ -12,54 +12,43 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 
-from directory import fields
 from directory.extensions import current_locale
 from directory.services import campaigns, commit, rollback
 from directory.services.errors import Conflict, ServiceError, ValidationFailed
 from directory.web.contacts.forms import (
-    PHONE_FIELDS,
     MultiCheckboxField,
-    _lines,
     apply_errors,
+    fill_details,
     language_choices,
+    lines,
+    phones_payload,
+    text_limit,
 )
 
 blueprint = Blueprint("confirm", __name__, url_prefix="/confirm")
 
 
-def _limit(name: str) -> dict[str, int]:
-    return {"maxlength": fields.TEXTS[name].max_length}
-
-
 class CorrectionForm(FlaskForm):
     """What the person may correct themselves: their details, not their networks or status."""
 
-    given_name = StringField(_l("Given name"), render_kw=_limit("given_name"))
-    family_name = StringField(_l("Family name"), render_kw=_limit("family_name"))
-    native_name = StringField(_l("Name in native script"), render_kw=_limit("native_name"))
-    title = StringField(_l("Title or function"), render_kw=_limit("title"))
-    organisation_name = StringField(_l("Organisation"), render_kw=_limit("organisation"))
-    city = StringField(_l("City"), render_kw=_limit("city"))
-    address = TextAreaField(_l("Address"), render_kw=_limit("address"))
+    given_name = StringField(_l("Given name"), render_kw=text_limit("given_name"))
+    family_name = StringField(_l("Family name"), render_kw=text_limit("family_name"))
+    native_name = StringField(_l("Name in native script"), render_kw=text_limit("native_name"))
+    title = StringField(_l("Title or function"), render_kw=text_limit("title"))
+    organisation_name = StringField(_l("Organisation"), render_kw=text_limit("organisation"))
+    city = StringField(_l("City"), render_kw=text_limit("city"))
+    address = TextAreaField(_l("Address"), render_kw=text_limit("address"))
     emails = TextAreaField(_l("E-mail addresses (one a line)"))
     office_phones = TextAreaField(_l("Office phones (one a line)"))
     mobile_phones = TextAreaField(_l("Mobile phones (one a line)"))
     urgent_phones = TextAreaField(_l("24/7 phones (one a line)"))
     languages = MultiCheckboxField(_l("Languages"), choices=[])
     urgent_instructions = TextAreaField(_l("How to reach them urgently"),
-                                        render_kw=_limit("urgent_instructions"))
+                                        render_kw=text_limit("urgent_instructions"))
 
     def fill(self, contact_point) -> None:
-        for name in ("given_name", "family_name", "native_name", "title", "city", "address",
-                     "urgent_instructions"):
-            getattr(self, name).data = getattr(contact_point, name)
-        if contact_point.organisation:
-            self.organisation_name.data = contact_point.organisation.name
-        self.emails.data = "\n".join(email.address for email in contact_point.emails)
-        for name, kind in PHONE_FIELDS.items():
-            getattr(self, name).data = "\n".join(
-                phone.number for phone in contact_point.phones if phone.kind == kind)
-        self.languages.data = list(contact_point.languages or [])
+        fill_details(self, contact_point, ("given_name", "family_name", "native_name", "title",
+                                           "city", "address", "urgent_instructions"))
 
     def payload(self, contact_point) -> dict:
         """The API-shaped corrections (the organisation keeps its kind)."""
@@ -73,9 +62,8 @@ class CorrectionForm(FlaskForm):
             "native_name": self.native_name.data or None,
             "title": self.title.data or None, "organisation": organisation,
             "city": self.city.data or None, "address": self.address.data or None,
-            "emails": _lines(self.emails.data),
-            "phones": [{"number": number, "kind": kind} for name, kind in PHONE_FIELDS.items()
-                       for number in _lines(getattr(self, name).data)],
+            "emails": lines(self.emails.data),
+            "phones": phones_payload(self),
             "languages": self.languages.data or [],
             "urgent_instructions": self.urgent_instructions.data or None,
         }

@@ -26,7 +26,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _limit(name: str) -> dict[str, int]:
+def text_limit(name: str) -> dict[str, int]:
     """The browser's own limit on a text field, as `fields` defines it (the service checks
     it too, with a message naming the field)."""
     return {"maxlength": fields.TEXTS[name].max_length}
@@ -34,16 +34,16 @@ def _limit(name: str) -> dict[str, int]:
 
 class ContactPointForm(FlaskForm):
     version = HiddenField()
-    given_name = StringField(_l("Given name"), render_kw=_limit("given_name"))
-    family_name = StringField(_l("Family name"), render_kw=_limit("family_name"))
-    native_name = StringField(_l("Name in native script"), render_kw=_limit("native_name"))
+    given_name = StringField(_l("Given name"), render_kw=text_limit("given_name"))
+    family_name = StringField(_l("Family name"), render_kw=text_limit("family_name"))
+    native_name = StringField(_l("Name in native script"), render_kw=text_limit("native_name"))
     name_variants = TextAreaField(_l("Other spellings of the name (one a line)"))
-    title = StringField(_l("Title or function"), render_kw=_limit("title"))
-    organisation_name = StringField(_l("Organisation"), render_kw=_limit("organisation"))
+    title = StringField(_l("Title or function"), render_kw=text_limit("title"))
+    organisation_name = StringField(_l("Organisation"), render_kw=text_limit("organisation"))
     organisation_kind = SelectField(_l("Kind of organisation"), choices=[])
     country = SelectField(_l("Country"), choices=[])
-    city = StringField(_l("City"), render_kw=_limit("city"))
-    address = TextAreaField(_l("Address"), render_kw=_limit("address"))
+    city = StringField(_l("City"), render_kw=text_limit("city"))
+    address = TextAreaField(_l("Address"), render_kw=text_limit("address"))
     emails = TextAreaField(_l("E-mail addresses (one a line)"))
     office_phones = TextAreaField(_l("Office phones (one a line)"))
     mobile_phones = TextAreaField(_l("Mobile phones (one a line)"))
@@ -52,8 +52,8 @@ class ContactPointForm(FlaskForm):
     specialisms = MultiCheckboxField(_l("Specialisms"), choices=[])
     urgent = BooleanField(_l("Available 24/7 for urgent requests"))
     urgent_instructions = TextAreaField(_l("How to reach them urgently"),
-                                        render_kw=_limit("urgent_instructions"))
-    notes = TextAreaField(_l("Notes"), render_kw=_limit("notes"))
+                                        render_kw=text_limit("urgent_instructions"))
+    notes = TextAreaField(_l("Notes"), render_kw=text_limit("notes"))
     status = SelectField(_l("Status"), choices=[])
     last_verified_on = DateField(_l("Last verified on"), validators=[Optional()])
 
@@ -81,15 +81,34 @@ PHONE_FIELDS = {"office_phones": "office", "mobile_phones": "mobile", "urgent_ph
 ERROR_FIELDS = {"organisation": "organisation_name", "phones": "office_phones"}
 
 
-def _lines(text: str | None) -> list[str]:
+def lines(text: str | None) -> list[str]:
+    """A textarea's values, one a line (or separated by semicolons)."""
     return [line.strip() for line in (text or "").replace(";", "\n").splitlines() if line.strip()]
+
+
+def phones_payload(form: FlaskForm) -> list[dict[str, str]]:
+    """The phones of a form with PHONE_FIELDS, as the API takes them."""
+    return [{"number": number, "kind": kind}
+            for field, kind in PHONE_FIELDS.items() for number in lines(getattr(form, field).data)]
+
+
+def fill_details(form: FlaskForm, contact_point: Any, names: tuple[str, ...]) -> None:
+    """The fields a person's details share between the entry form and the correction form:
+    `names` copied as they are, the organisation's name, e-mails, phones and languages."""
+    for name in names:
+        getattr(form, name).data = getattr(contact_point, name)
+    if contact_point.organisation:
+        form.organisation_name.data = contact_point.organisation.name
+    form.emails.data = "\n".join(email.address for email in contact_point.emails)
+    for field, kind in PHONE_FIELDS.items():
+        getattr(form, field).data = "\n".join(
+            phone.number for phone in contact_point.phones if phone.kind == kind)
+    form.languages.data = list(contact_point.languages or [])
 
 
 def payload_from_form(form: ContactPointForm, memberships: list[dict[str, Any]]) -> dict[str, Any]:
     """The API-shaped payload the contacts service validates."""
-    phones = [{"number": number, "kind": kind}
-              for field, kind in PHONE_FIELDS.items()
-              for number in _lines(getattr(form, field).data)]
+    phones = phones_payload(form)
     organisation = None
     if (form.organisation_name.data or "").strip():
         organisation = {"name": form.organisation_name.data,
@@ -98,13 +117,13 @@ def payload_from_form(form: ContactPointForm, memberships: list[dict[str, Any]])
         "given_name": form.given_name.data or "",
         "family_name": form.family_name.data or "",
         "native_name": form.native_name.data or None,
-        "name_variants": _lines(form.name_variants.data),
+        "name_variants": lines(form.name_variants.data),
         "title": form.title.data or None,
         "organisation": organisation,
         "country": form.country.data or "",
         "city": form.city.data or None,
         "address": form.address.data or None,
-        "emails": _lines(form.emails.data),
+        "emails": lines(form.emails.data),
         "phones": phones,
         "languages": form.languages.data or [],
         "specialisms": form.specialisms.data or [],
@@ -120,19 +139,12 @@ def payload_from_form(form: ContactPointForm, memberships: list[dict[str, Any]])
 
 def fill_form(form: ContactPointForm, contact_point: Any) -> None:
     form.version.data = str(contact_point.version)
-    for field in ("given_name", "family_name", "native_name", "title", "city", "address",
-                  "urgent", "urgent_instructions", "notes", "status", "last_verified_on",
-                  "country"):
-        getattr(form, field).data = getattr(contact_point, field)
+    fill_details(form, contact_point, (
+        "given_name", "family_name", "native_name", "title", "city", "address", "urgent",
+        "urgent_instructions", "notes", "status", "last_verified_on", "country"))
     form.name_variants.data = "\n".join(contact_point.name_variants or [])
     if contact_point.organisation:
-        form.organisation_name.data = contact_point.organisation.name
         form.organisation_kind.data = contact_point.organisation.kind or ""
-    form.emails.data = "\n".join(email.address for email in contact_point.emails)
-    for field, kind in PHONE_FIELDS.items():
-        getattr(form, field).data = "\n".join(
-            phone.number for phone in contact_point.phones if phone.kind == kind)
-    form.languages.data = list(contact_point.languages or [])
     form.specialisms.data = [specialism.slug for specialism in contact_point.specialisms]
 
 

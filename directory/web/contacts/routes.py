@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -245,6 +244,7 @@ def erase(contact_point_id: int):
         else:
             try:
                 erasure = personal_data.erase(_actor(), contact_point_id, form.reason.data)
+                personal_data.finish_in_background(erasure)
             except ValidationFailed as error:
                 rollback()
                 form.reason.errors = [error.fields.get("reason", error.message)]
@@ -255,10 +255,7 @@ def erase(contact_point_id: int):
                     flash(_("Not everything outside the database could be erased (%(places)s): "
                             "see the log, and run `counterpart reindex`.",
                             places=", ".join(erasure.unfinished)), "error")
-                response = redirect(url_for("search.index"))
-                app = current_app._get_current_object()
-                response.call_on_close(lambda: personal_data.finish_after_response(app, erasure))
-                return response
+                return redirect(url_for("search.index"))
     status = 422 if request.method == "POST" else 200
     return render_template("contacts/erase.html", form=form, contact_point=contact_point), status
 
