@@ -363,8 +363,9 @@ def import_list(file, network, dry_run, sheet, archive_missing, as_user) -> None
     if not path.is_file():
         fail(f"{file}: no such file.", 2)
     run = import_service.preview if dry_run else import_service.apply
-    report = run(actor, path, network, sheet=sheet, filename=path.name,
-                 archive_missing=archive_missing)
+    with import_service.collector_paused():
+        report = run(actor, path, network, sheet=sheet, filename=path.name,
+                     archive_missing=archive_missing)
     if report.unusable:
         commit()  # the refused run is recorded
         fail(str(report.unusable), 2)

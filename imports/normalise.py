@@ -203,6 +203,9 @@ _LABEL = re.compile(r"^\s*(24\s*h?\s*/\s*(?:7|24)|24\s*h|[^\W\d_][^\d+(:]{0,29}?
 _PHONE_SPLIT_HARD = re.compile(r"\s*(?:[;,\n\r|]|\s(?:or|ou|et|and|او|أو)\s)\s*", re.IGNORECASE)
 _TRUNK_IN_PARENS = re.compile(r"\(\s*0\s*\)")
 _EXTENSION = re.compile(r"\s*(?:ext\.?|extension|poste|x)\s*\d+\s*$", re.IGNORECASE)
+_PHONE_PUNCTUATION = re.compile(r"[\s().\-/\u00a0\u202f]")
+_DIALLABLE = re.compile(r"\+?\d{3,20}")
+_NOT_DIGITS = re.compile(r"\D")
 
 
 class NeedsCountry(Invalid):
@@ -221,8 +224,8 @@ def normalise_phone(text: str, country: str | None) -> str:
     raw = cell_text(text)
     candidate = _TRUNK_IN_PARENS.sub(" ", raw)
     candidate = _EXTENSION.sub("", candidate).strip()
-    compact = re.sub(r"[\s().\-/\u00a0\u202f]", "", candidate)
-    if not compact or not re.fullmatch(r"\+?\d{3,20}", compact):
+    compact = _PHONE_PUNCTUATION.sub("", candidate)
+    if not compact or not _DIALLABLE.fullmatch(compact):
         raise Invalid(NOT_A_PHONE, value=_short(raw))
     if compact.startswith("00"):
         compact = "+" + compact[2:]
@@ -254,7 +257,7 @@ def _phone_pieces(text: str) -> list[str]:
         if "/" in chunk:
             parts = [part.strip() for part in chunk.split("/") if part.strip()]
             # "0537 12 34 56 / 0661 23 45 67": each side is a whole number (7+ digits).
-            if len(parts) > 1 and all(len(re.sub(r"\D", "", part)) >= 7 for part in parts):
+            if len(parts) > 1 and all(len(_NOT_DIGITS.sub("", part)) >= 7 for part in parts):
                 pieces.extend(parts)
                 continue
         pieces.append(chunk)

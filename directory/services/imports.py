@@ -37,7 +37,7 @@ from directory.models import (
 )
 from directory.models.contact_point import contact_point_specialism
 from directory.models.import_run import ImportSnapshot
-from directory.services import audit, proposals
+from directory.services import audit, proposals, search
 from directory.services.contact_writes import EntryWrite, write_entries
 from directory.services.errors import NotFound
 from directory.services.networks import get_network, list_networks
@@ -76,6 +76,10 @@ class ImportReport:
     # rebuild of the index empties the session).
     run_id: int | None = None
     final_counts: dict[str, int] = field(default_factory=dict)
+    # The index documents of the entries created, and the change sequence as the import
+    # left it: a rebuild after the commit takes them rather than reading them back.
+    documents: dict[int, dict[str, Any]] = field(default_factory=dict)
+    watermark: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -205,7 +209,7 @@ def apply(actor: User | None, path: str | Path, network: str, sheet: str | None 
 
 def commit_import(report: ImportReport) -> None:
     """Commit the import and bring the search index up to date."""
-    from directory.services import commit, search
+    from directory.services import commit
 
     if report.applied and report.changed_entries > REBUILD_ABOVE:
         db.session.info.pop("index_dirty", None)
@@ -214,7 +218,8 @@ def commit_import(report: ImportReport) -> None:
         # hold a few hundred MB, and the index writer wants its own 512 MB).
         report.parsed = report.plan = None
         gc.collect()
-        search.rebuild()
+        search.rebuild(known=report.documents, watermark=report.watermark)
+        report.documents = {}
     else:
         commit()
 
@@ -279,6 +284,23 @@ def _import(actor, path, slug, sheet, filename, archive_missing, dry_run, progre
                                   progress=progress)
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """For a process that imports and then ends (`counterpart import`): no garbage collection
+    while the list is read, compared and written. Everything made then lives until the
+    import ends, so the collector finds nothing, yet it scanned the growing heap again and
+    again: a third of the writing and a fifth of the reading. Not for a job in a web process,
+    whose other threads need the collector meanwhile; and not around `commit_import`, whose
+    index writer makes and drops garbage of its own."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _no_progress(_phase: str, _done: int, _total: int) -> None:
     """Progress for a caller who does not watch it (the command line, tests)."""
 
@@ -320,7 +342,8 @@ def _compare_and_write(actor: User | None, network: Network, slug: str, parsed: 
         run.status = "previewed"
     else:
         gc.freeze()  # the plan too
-        _write(actor, network, plan, run, step)
+        report.documents = _write(actor, network, plan, run, step)
+        report.watermark = search.latest_change()
         run.status = "applied"
         report.applied = True
     run.finished_at = utcnow()
@@ -443,9 +466,13 @@ class _Organisations:
 
     def __init__(self):
         self.ids: dict[tuple[str, str], int] = {}
-        for organisation_id, country, name in db.session.execute(
-                select(Organisation.id, Organisation.country, Organisation.name)):
+        # id → (name, native name, kind) as stored, for the entries' index documents.
+        self.details: dict[int, tuple[str, str | None, str | None]] = {}
+        for organisation_id, country, name, native_name, kind in db.session.execute(
+                select(Organisation.id, Organisation.country, Organisation.name,
+                       Organisation.native_name, Organisation.kind)):
             self.ids.setdefault((country, " ".join(name.split()).casefold()), organisation_id)
+            self.details[organisation_id] = (name, native_name, kind)
         self.wanted: dict[tuple[str, str], tuple[str, str | None]] = {}
 
     @staticmethod
@@ -467,8 +494,9 @@ class _Organisations:
                 insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True),
                 [{"name": name, "country": country, "kind": kind}
                  for (country, _), (name, kind) in chunk]).all()
-            for ((key, _), organisation_id) in zip(chunk, ids, strict=True):
+            for ((key, (name, kind)), organisation_id) in zip(chunk, ids, strict=True):
                 self.ids[key] = organisation_id
+                self.details[organisation_id] = (name, None, kind)
         self.wanted.clear()
 
     def json(self, country: str, name: str | None, kind: str | None) -> dict[str, Any] | None:
@@ -479,9 +507,10 @@ class _Organisations:
 
 
 def _write(actor: User | None, network: Network, plan: Plan, run: ImportRun,
-           step: Progress) -> None:
+           step: Progress) -> dict[int, dict[str, Any]]:
     """Write the plan through the entries' one write path (`contact_writes`), a chunk at a
-    time; then record its proposals and what the list said about each entry."""
+    time; then record its proposals and what the list said about each entry. Returns the
+    index documents of the entries created."""
     db.session.flush()  # the run's id, for the audit rows
     organisations = _organisations_for(plan)
     note = {"import_run": run.id}
@@ -504,6 +533,7 @@ def _write(actor: User | None, network: Network, plan: Plan, run: ImportRun,
     _record_snapshots(network, plan, changed)
     db.session.flush()
     step("done", 1, 1)
+    return search.new_entry_documents(created, organisations.details)
 
 
 def _organisations_for(plan: Plan) -> _Organisations:

@@ -352,20 +352,50 @@ def _daily() -> None:
 # --- huey, per application --------------------------------------------------------------------
 
 class Extension:
-    """The app's huey and its three tasks: run a job, deliver mail, tick."""
+    """The app's huey and its three tasks: run a job, deliver mail, tick.
+
+    Huey (and the Redis and PostgreSQL clients its storage imports) is loaded on first use:
+    most commands never queue a job, and loading it was a quarter of their start-up."""
 
     def __init__(self, app: Flask):
-        from huey import crontab
-
         self.app = app
-        self.huey = _make_huey(app)
-        self.run_task = self.huey.task(name="counterpart.run_job")(self._in_app(run))
-        self.deliver_mail = self.huey.task(name="counterpart.deliver_mail")(
-            self._in_app(_deliver_mail))
-        self.tick = self.huey.periodic_task(crontab(), name="counterpart.tick")(
-            self._in_app(tick))
         self.embedded: EmbeddedConsumer | None = None
         self.lock = threading.Lock()
+        self._building = threading.Lock()
+        self._huey: Any = None
+        self._tasks: dict[str, Any] = {}
+
+    @property
+    def huey(self) -> Any:
+        if self._huey is None:
+            with self._building:
+                if self._huey is None:
+                    self._huey = self._build()
+        return self._huey
+
+    def _build(self) -> Any:
+        from huey import crontab
+
+        huey = _make_huey(self.app)
+        self._tasks = {
+            "run": huey.task(name="counterpart.run_job")(self._in_app(run)),
+            "mail": huey.task(name="counterpart.deliver_mail")(self._in_app(_deliver_mail)),
+            "tick": huey.periodic_task(crontab(), name="counterpart.tick")(self._in_app(tick)),
+        }
+        return huey
+
+    def _task(self, name: str) -> Any:
+        self.huey  # noqa: B018 - built on first use, with its tasks
+        return self._tasks[name]
+
+    def run_task(self, job_id: int) -> None:
+        self._task("run")(job_id)
+
+    def deliver_mail(self) -> None:
+        self._task("mail")()
+
+    def tick(self) -> None:
+        self._task("tick")()
 
     def wake(self) -> None:
         """A task was queued: this process's consumer, if it has one, looks at once."""
