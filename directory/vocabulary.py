@@ -10,7 +10,7 @@ from __future__ import annotations
 import gettext
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -350,8 +350,10 @@ def country_name(code: str | None, locale: str = "en") -> str:
     return label("country", code or "", locale)
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive key for matching labels people type."""
+    """Case-, accent- and punctuation-insensitive key for matching labels people type (the
+    same few labels come back on every row of a list: kept)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     kept = []
     for char in decomposed:

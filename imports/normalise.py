@@ -69,6 +69,8 @@ def _short(text: str, limit: int = 60) -> str:
 
 def cell_text(value: object) -> str:
     """The text of a cell as a person would read it (Excel numbers without a spurious '.0')."""
+    if type(value) is str:  # every cell of a CSV file
+        return restore(value.strip())
     if value is None:
         return ""
     if isinstance(value, bool):

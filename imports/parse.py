@@ -237,9 +237,13 @@ class _Row:
 
     def values(self, canonical: str) -> list[tuple[str, Any]]:
         """(header, cell) of each source column with something in it."""
-        found = []
+        found: list[tuple[str, Any]] = []
         for index, header in self.builder.sources.get(canonical, ()):
             cell = self.cells[index] if index < len(self.cells) else None
+            if type(cell) is str:  # every cell of a CSV file
+                if cell.strip():
+                    found.append((header, cell))
+                continue
             if isinstance(cell, (Formula, ExcelError)):
                 if canonical not in self.unreadable:
                     self.unreadable.add(canonical)
