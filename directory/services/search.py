@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, cached_property
@@ -88,7 +88,7 @@ def vocabulary_terms() -> dict[str, dict[str, str]]:
     return terms
 
 
-def _labels(terms: dict[str, Any], codes: list[str]) -> str:
+def _labels(terms: dict[str, Any], codes: Iterable[str]) -> str:
     return " ".join(f"{terms[code].en} {terms[code].fr} {terms[code].ar}"
                     for code in codes if code in terms)
 
@@ -101,6 +101,21 @@ class Projection:
     def __init__(self):
         self.countries, self.languages = vocabulary.countries(), vocabulary.languages()
         self.specialisms = {row.slug: row for row in db.session.scalars(select(Specialism))}
+        # The same few countries, languages and specialisms come back entry after entry.
+        self.labels: dict[tuple[str, tuple[str, ...]], str] = {}
+
+    def _labels(self, vocabulary_name: str, codes: tuple[str, ...]) -> str:
+        """The codes' labels in the three languages, one text for the index to analyse."""
+        key = (vocabulary_name, codes)
+        if key not in self.labels:
+            if vocabulary_name == "specialism":
+                self.labels[key] = " ".join(
+                    f"{self.specialisms[slug].label_en} {self.specialisms[slug].label_fr} "
+                    f"{self.specialisms[slug].label_ar}" for slug in codes)
+            else:
+                terms = self.countries if vocabulary_name == "country" else self.languages
+                self.labels[key] = _labels(terms, codes)
+        return self.labels[key]
 
     def document(self, entry_id: int, fields: dict[str, Any],
                  organisation: tuple[str | None, str | None, str | None] | None,
@@ -108,8 +123,7 @@ class Projection:
                  specialisms: list[str]) -> dict[str, Any]:
         """`fields`: the entry's own columns; `organisation`: (name, native name, kind);
         `memberships`: (network slug, role) in the order they were made."""
-        term = self.countries.get(fields["country"])
-        spoken = fields.get("languages") or []
+        spoken = list(fields.get("languages") or [])
         specialisms = sorted(specialisms)  # a set: read back in the database's order
         name, native, kind = organisation or (None, None, None)
         return {
@@ -120,11 +134,10 @@ class Projection:
             "title": fields.get("title") or "", "organisation": name or "",
             "organisation_native": native or "", "city": fields.get("city") or "",
             "country": fields["country"],
-            "country_names": f"{term.en} {term.fr} {term.ar}" if term else "",
-            "specialisms": specialisms, "specialism_labels": " ".join(
-                f"{self.specialisms[slug].label_en} {self.specialisms[slug].label_fr} "
-                f"{self.specialisms[slug].label_ar}" for slug in specialisms),
-            "languages": list(spoken), "language_labels": _labels(self.languages, spoken),
+            "country_names": self._labels("country", (fields["country"],)),
+            "specialisms": specialisms,
+            "specialism_labels": self._labels("specialism", tuple(specialisms)),
+            "languages": spoken, "language_labels": self._labels("language", tuple(spoken)),
             "emails": emails, "notes": fields.get("notes") or "",
             "networks": [slug for slug, _ in memberships],
             "roles": [role for _, role in memberships], "kind": kind or "",
