@@ -124,10 +124,15 @@ TEST_CONFIG = {
 
 
 def close_app(app) -> None:
-    """Release an app instance made for a test: the reads its access log still holds (written
-    now, while the test's database exists), its index's files and its database pool."""
-    from directory.services import access_log
+    """Release an app instance made for a test: its embedded job consumer (whose session
+    would otherwise outlive the pool), the reads its access log still holds (written now,
+    while the test's database exists), its index's files and its database pool."""
+    from directory.services import access_log, jobs
 
+    consumer = app.extensions[jobs.EXTENSION].embedded
+    if consumer is not None:
+        consumer.stop()
+        consumer.join(10)
     access_log.flush_if_due(app, force=True)
     with app.app_context():
         index = app.extensions.get("counterpart_index")
