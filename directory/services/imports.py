@@ -667,7 +667,9 @@ def _default_role(network: Network) -> str:
 
 def get_run(actor: User | None, run_id: int) -> ImportRun:
     """An import run as its owner (or an administrator, or a secretariat of its network)
-    may see it."""
+    may see it. Raises PermissionDenied (not an importer, or not their network), NotFound."""
+    if actor is not None:
+        require_importer(actor)
     run = db.session.get(ImportRun, run_id)
     if run is None:
         raise NotFound(gettext("There is no import %(id)s.", id=run_id))

@@ -436,11 +436,15 @@ def _erase_index(_subject: Subject) -> int:
     """A rebuild writes a new index from the database (without the person) and deletes the
     old folders: the erasure's change removed the document, but its terms stay in the old
     segments until they are rewritten."""
+    _rewrite_index()
+    return 1
+
+
+def _rewrite_index() -> None:
     from directory.services import search
 
     search.rebuild()
     _checkpoint()
-    return 1
 
 
 @jobs.job("personal_data.rewrite_index")
@@ -448,7 +452,7 @@ def rewrite_index(contact_point_id: int) -> None:
     """After an erasure made on a page or through the API: the index's rewrite (as long as a
     reindex) as background work, not in the web process that answered."""
     log.info("Rewriting the search index after the erasure of entry %s", contact_point_id)
-    _erase_index(None)  # type: ignore[arg-type]  # the rebuild reads nothing of the person
+    _rewrite_index()
 
 
 def _checkpoint() -> None:
